@@ -1,0 +1,1 @@
+//! Loopback HTTP servers and helpers shared by the integration tests.
