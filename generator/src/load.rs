@@ -73,22 +73,111 @@ pub fn check_version(tree: &Value) -> Result<Version, Error> {
 
 /// Deserializes the rewritten tree, reporting the JSON pointer of the first field that fails.
 fn deserialize(tree: Value) -> Result<OpenAPI, Error> {
-    serde_path_to_error::deserialize(tree).map_err(|e| {
-        let mut location = String::from("#");
-        for segment in e.path().iter() {
-            use serde_path_to_error::Segment;
-            match segment {
-                Segment::Seq { index } => location = pointer(&location, &index.to_string()),
-                Segment::Map { key } => location = pointer(&location, key),
-                Segment::Enum { variant } => location = pointer(&location, variant),
-                Segment::Unknown => {}
+    match serde_path_to_error::deserialize::<_, OpenAPI>(&tree) {
+        Ok(api) => Ok(api),
+        // `openapiv3` flattens maps (paths, responses, extensions), which hides the failing
+        // entry from the path tracker; checking the parts one by one finds it again.
+        Err(e) => Err(refine(&tree).unwrap_or_else(|| path_error("#", &e))),
+    }
+}
+
+fn path_error<E: std::fmt::Display>(base: &str, e: &serde_path_to_error::Error<E>) -> Error {
+    use serde_path_to_error::Segment;
+    let mut location = base.to_owned();
+    for segment in e.path().iter() {
+        match segment {
+            Segment::Seq { index } => location = pointer(&location, &index.to_string()),
+            Segment::Map { key } => location = pointer(&location, key),
+            Segment::Enum { variant } => location = pointer(&location, variant),
+            Segment::Unknown => {}
+        }
+    }
+    Error::new(location, format!("not a valid OpenAPI document: {}", e.inner()))
+}
+
+/// Deserializes one part of the document as `T`, returning the error with its full location.
+fn check_part<T: serde::de::DeserializeOwned>(value: &Value, location: &str) -> Option<Error> {
+    serde_path_to_error::deserialize::<_, T>(value).err().map(|e| path_error(location, &e))
+}
+
+/// The entries of a mapping, or none when `value` is absent or not a mapping.
+fn entries(value: Option<&Value>) -> impl Iterator<Item = (&String, &Value)> {
+    value.and_then(Value::as_object).into_iter().flatten()
+}
+
+/// Finds the innermost part of the document that does not deserialize.
+fn refine(tree: &Value) -> Option<Error> {
+    use openapiv3::{Header, Operation, Parameter, PathItem, RequestBody, Response, Schema};
+    use openapiv3::{ReferenceOr, SecurityScheme};
+
+    for (path, item) in entries(tree.get("paths")) {
+        let base = pointer("#/paths", path);
+        for (key, value) in entries(Some(item)) {
+            let here = pointer(&base, key);
+            let found = match key.as_str() {
+                "parameters" => check_part::<Vec<ReferenceOr<Parameter>>>(value, &here),
+                "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace" => {
+                    refine_operation(value, &here).or_else(|| check_part::<Operation>(value, &here))
+                }
+                _ => None,
+            };
+            if found.is_some() {
+                return found;
             }
         }
-        Error::new(
-            location,
-            format!("not a valid OpenAPI document: {}", e.inner()),
-        )
-    })
+        if let Some(error) = check_part::<ReferenceOr<PathItem>>(item, &base) {
+            return Some(error);
+        }
+    }
+
+    let components = tree.get("components");
+    let sections: [(&str, fn(&Value, &str) -> Option<Error>); 6] = [
+        ("schemas", check_part::<ReferenceOr<Schema>>),
+        ("parameters", check_part::<ReferenceOr<Parameter>>),
+        ("responses", check_part::<ReferenceOr<Response>>),
+        ("requestBodies", check_part::<ReferenceOr<RequestBody>>),
+        ("headers", check_part::<ReferenceOr<Header>>),
+        ("securitySchemes", check_part::<ReferenceOr<SecurityScheme>>),
+    ];
+    for (section, check) in sections {
+        let base = pointer("#/components", section);
+        for (name, value) in entries(components.and_then(|c| c.get(section))) {
+            if let Some(error) = check(value, &pointer(&base, name)) {
+                return Some(error);
+            }
+        }
+    }
+    None
+}
+
+fn refine_operation(operation: &Value, location: &str) -> Option<Error> {
+    use openapiv3::{Parameter, ReferenceOr, RequestBody, Response};
+
+    if let Some(Value::Array(parameters)) = operation.get("parameters") {
+        let base = pointer(location, "parameters");
+        for (index, parameter) in parameters.iter().enumerate() {
+            let here = pointer(&base, &index.to_string());
+            if let Some(error) = check_part::<ReferenceOr<Parameter>>(parameter, &here) {
+                return Some(error);
+            }
+        }
+    }
+    if let Some(body) = operation.get("requestBody") {
+        let here = pointer(location, "requestBody");
+        if let Some(error) = check_part::<ReferenceOr<RequestBody>>(body, &here) {
+            return Some(error);
+        }
+    }
+    if let Some(Value::Object(responses)) = operation.get("responses") {
+        let base = pointer(location, "responses");
+        for (status, response) in responses {
+            let here = pointer(&base, status);
+            if let Some(error) = check_part::<ReferenceOr<Response>>(response, &here) {
+                return Some(error);
+            }
+        }
+    }
+    None
 }
 
 /// Converts YAML to JSON values. YAML allows number and boolean keys (`204:` for a response);
@@ -171,6 +260,18 @@ mod tests {
             Err("#/openapi".into())
         );
         assert_eq!(check("[]").map_err(|e| e.location), Err("#".into()));
+    }
+
+    #[test]
+    fn errors_inside_flattened_maps_are_located() {
+        let text = "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      \
+                    responses:\n        '200': {content: 5}\n";
+        let error = load(text).unwrap_err();
+        assert!(error.location.starts_with("#/paths/~1a/get/responses/200"), "{error}");
+        let text = "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  \
+                    schemas:\n    A: {properties: 3}\n";
+        let error = load(text).unwrap_err();
+        assert!(error.location.starts_with("#/components/schemas/A"), "{error}");
     }
 
     #[test]

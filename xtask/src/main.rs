@@ -2,7 +2,7 @@
 
 mod codegen;
 
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
 
 const USAGE: &str = "\
 usage: cargo xtask <command>
@@ -11,7 +11,9 @@ commands:
   codegen [--check]                          regenerate generated-client/ and the fixture
                                              snapshots from their specs; --check only verifies
   generate <SPEC> --out <DIR> [--name <CRATE>]
-                                             write a client crate for any spec file";
+                                             write a client crate for any spec file
+  test                                       install what the tests need (Prism, with npm ci)
+                                             and run every test of the workspace";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -20,6 +22,7 @@ fn main() -> ExitCode {
         ["codegen"] => codegen::run(codegen::Mode::Write),
         ["codegen", "--check"] => codegen::run(codegen::Mode::Check),
         ["generate", rest @ ..] => codegen::generate_command(rest),
+        ["test", rest @ ..] => test(rest),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(())
@@ -32,5 +35,29 @@ fn main() -> ExitCode {
             eprintln!("error: {message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Installs the contract-test server from its lock file, then runs every test.
+fn test(extra: &[&str]) -> Result<(), String> {
+    let root = codegen::root();
+    run(Command::new("npm")
+        .args(["ci", "--prefix", "contract", "--no-audit", "--no-fund"])
+        .current_dir(&root))?;
+    run(Command::new("cargo")
+        .args(["test", "--workspace", "--locked"])
+        .args(extra)
+        .current_dir(&root))
+}
+
+fn run(command: &mut Command) -> Result<(), String> {
+    let shown = format!("{command:?}");
+    let status = command
+        .status()
+        .map_err(|e| format!("cannot start {shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed with {status}"))
     }
 }

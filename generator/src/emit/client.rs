@@ -300,7 +300,9 @@ fn success(op: &Operation) -> Success {
     let (body_ty, reader): (Option<TokenStream>, Option<TokenStream>) = match bodies.len() {
         0 => (None, None),
         _ => {
-            let single = (bodies.len() == 1).then(|| bodies.first().copied()).flatten();
+            let single = (bodies.len() == 1)
+                .then(|| bodies.first().copied())
+                .flatten();
             let all_json = op
                 .success
                 .iter()
