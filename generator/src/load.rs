@@ -100,6 +100,9 @@ fn check_part<T: serde::de::DeserializeOwned>(value: &Value, location: &str) -> 
     serde_path_to_error::deserialize::<_, T>(value).err().map(|e| path_error(location, &e))
 }
 
+/// Checks one part of the document, as [`check_part`] does for a given type.
+type PartCheck = fn(&Value, &str) -> Option<Error>;
+
 /// The entries of a mapping, or none when `value` is absent or not a mapping.
 fn entries(value: Option<&Value>) -> impl Iterator<Item = (&String, &Value)> {
     value.and_then(Value::as_object).into_iter().flatten()
@@ -131,7 +134,7 @@ fn refine(tree: &Value) -> Option<Error> {
     }
 
     let components = tree.get("components");
-    let sections: [(&str, fn(&Value, &str) -> Option<Error>); 6] = [
+    let sections: [(&str, PartCheck); 6] = [
         ("schemas", check_part::<ReferenceOr<Schema>>),
         ("parameters", check_part::<ReferenceOr<Parameter>>),
         ("responses", check_part::<ReferenceOr<Response>>),
