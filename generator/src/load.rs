@@ -92,12 +92,17 @@ fn path_error<E: std::fmt::Display>(base: &str, e: &serde_path_to_error::Error<E
             Segment::Unknown => {}
         }
     }
-    Error::new(location, format!("not a valid OpenAPI document: {}", e.inner()))
+    Error::new(
+        location,
+        format!("not a valid OpenAPI document: {}", e.inner()),
+    )
 }
 
 /// Deserializes one part of the document as `T`, returning the error with its full location.
 fn check_part<T: serde::de::DeserializeOwned>(value: &Value, location: &str) -> Option<Error> {
-    serde_path_to_error::deserialize::<_, T>(value).err().map(|e| path_error(location, &e))
+    serde_path_to_error::deserialize::<_, T>(value)
+        .err()
+        .map(|e| path_error(location, &e))
 }
 
 /// Checks one part of the document, as [`check_part`] does for a given type.
@@ -267,14 +272,21 @@ mod tests {
 
     #[test]
     fn errors_inside_flattened_maps_are_located() {
-        let text = "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      \
+        let text =
+            "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      \
                     responses:\n        '200': {content: 5}\n";
         let error = load(text).unwrap_err();
-        assert!(error.location.starts_with("#/paths/~1a/get/responses/200"), "{error}");
+        assert!(
+            error.location.starts_with("#/paths/~1a/get/responses/200"),
+            "{error}"
+        );
         let text = "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  \
                     schemas:\n    A: {properties: 3}\n";
         let error = load(text).unwrap_err();
-        assert!(error.location.starts_with("#/components/schemas/A"), "{error}");
+        assert!(
+            error.location.starts_with("#/components/schemas/A"),
+            "{error}"
+        );
     }
 
     #[test]

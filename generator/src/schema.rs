@@ -75,7 +75,7 @@ impl Ty {
 
     fn option(self) -> Ty {
         match self {
-            Ty::Option(_) | Ty::Unit => self,
+            Ty::Option(_) => self,
             other => Ty::Option(Box::new(other)),
         }
     }
@@ -283,9 +283,43 @@ impl<'a> Registry<'a> {
 
     /// Wraps recursive uses in `Box` and decides `Display` for error bodies; call once at the end.
     pub fn finish(&mut self, error_bodies: &BTreeSet<String>) {
+        self.untag_when_tag_is_a_field();
         box_recursion(&mut self.types);
         for name in error_bodies {
             self.mark_display(name, 0);
+        }
+    }
+
+    /// serde's internally tagged enums take the tag out before the variant reads the rest, so
+    /// a variant struct that declares the tag property itself could never be read. Such enums
+    /// are read untagged instead: each variant is tried in order.
+    fn untag_when_tag_is_a_field(&mut self) {
+        let mut untag = Vec::new();
+        for (name, def) in &self.types {
+            let TypeKind::Tagged { tag, variants } = &def.kind else {
+                continue;
+            };
+            let declares_tag = variants.iter().any(|variant| match named(&variant.ty) {
+                Some(inner) => match self.types.get(&inner).map(|d| &d.kind) {
+                    Some(TypeKind::Struct { fields, .. }) => {
+                        fields.iter().any(|f| &f.original == tag)
+                    }
+                    _ => true,
+                },
+                None => true,
+            });
+            if declares_tag {
+                untag.push(name.clone());
+            }
+        }
+        for name in untag {
+            if let Some(def) = self.types.get_mut(&name) {
+                if let TypeKind::Tagged { variants, .. } = &mut def.kind {
+                    def.kind = TypeKind::Untagged {
+                        variants: std::mem::take(variants),
+                    };
+                }
+            }
         }
     }
 
