@@ -215,7 +215,7 @@ fn spec_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(files)
 }
 
-fn files_under(dir: &Path) -> Result<Vec<PathBuf>, String> {
+pub(crate) fn files_under(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let mut out = Vec::new();
     let Ok(entries) = fs::read_dir(dir) else {
         return Ok(out);
@@ -233,7 +233,7 @@ fn files_under(dir: &Path) -> Result<Vec<PathBuf>, String> {
 }
 
 /// Writes `contents` to `path` only when the bytes differ; in check mode records a diff instead.
-fn ensure_file(
+pub(crate) fn ensure_file(
     root: &Path,
     path: &Path,
     contents: &str,

@@ -1,6 +1,7 @@
 //! Project automation, run as `cargo xtask <command>`; see `cargo xtask help`.
 
 mod codegen;
+mod corpus;
 
 use std::process::{Command, ExitCode};
 
@@ -10,6 +11,8 @@ usage: cargo xtask <command>
 commands:
   codegen [--check]                          regenerate generated-client/ and the fixture
                                              snapshots from their specs; --check only verifies
+  corpus [--only <SUBSTRING>]                generate and check a client for every spec of a
+                                             pinned public corpus, downloaded into target/corpus
   generate <SPEC> --out <DIR> [--name <CRATE>]
                                              write a client crate for any spec file
   test                                       install what the tests need (Prism, with npm ci)
@@ -22,6 +25,7 @@ fn main() -> ExitCode {
         ["codegen"] => codegen::run(codegen::Mode::Write),
         ["codegen", "--check"] => codegen::run(codegen::Mode::Check),
         ["generate", rest @ ..] => codegen::generate_command(rest),
+        ["corpus", rest @ ..] => corpus::run(rest),
         ["test", rest @ ..] => test(rest),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
