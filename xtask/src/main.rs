@@ -1,5 +1,6 @@
 //! Project automation, run as `cargo xtask <command>`; see `cargo xtask help`.
 
+mod bench;
 mod codegen;
 mod corpus;
 
@@ -15,6 +16,8 @@ commands:
                                              pinned public corpus, downloaded into target/corpus
   generate <SPEC> --out <DIR> [--name <CRATE>]
                                              write a client crate for any spec file
+  bench                                      time each generator stage on the seed spec and on
+                                             synthetic specs of 10 to 10 000 operations
   test                                       install what the tests need (Prism, with npm ci)
                                              and run every test of the workspace";
 
@@ -26,6 +29,7 @@ fn main() -> ExitCode {
         ["codegen", "--check"] => codegen::run(codegen::Mode::Check),
         ["generate", rest @ ..] => codegen::generate_command(rest),
         ["corpus", rest @ ..] => corpus::run(rest),
+        ["bench"] => bench::run(),
         ["test", rest @ ..] => test(rest),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");

@@ -1,0 +1,229 @@
+//! `cargo xtask bench`: times each generator stage on the seed spec and on synthetic specs of
+//! 10 to 10 000 operations, and fits the per-operation cost.
+//!
+//! Run it with `cargo xtask bench` (the alias builds xtask in the dev profile); for figures worth
+//! comparing, use `cargo run --release -p xtask -- bench`.
+
+use std::fmt::Write as _;
+use std::time::{Duration, Instant};
+
+use generator::{emit, load, model, Config};
+
+/// Sizes of the synthetic specs, in operations.
+const SIZES: [usize; 4] = [10, 100, 1_000, 10_000];
+
+/// Prints the table of stage times and the fitted per-operation cost.
+pub fn run() -> Result<(), String> {
+    let seed = std::fs::read_to_string(
+        super::codegen::root().join("specs/rotate-webhook-secret.openapi.yaml"),
+    )
+    .map_err(|e| format!("cannot read the seed spec: {e}"))?;
+    println!("stage times, median of repeated runs (ms); peak RSS is the process high-water mark");
+    println!(
+        "{:>10} {:>9} {:>9} {:>9} {:>9} {:>10} {:>12}",
+        "operations", "parse", "load", "model", "emit", "total", "peak RSS MiB"
+    );
+    let seed_row = measure(&seed, 1, 21)?;
+    println!("{}", seed_row.line("seed (1)"));
+    let mut points = Vec::new();
+    for size in SIZES {
+        let spec = synthetic(size);
+        let repeats = if size >= 10_000 {
+            3
+        } else if size >= 1_000 {
+            5
+        } else {
+            11
+        };
+        let row = measure(&spec, size, repeats)?;
+        println!("{}", row.line(&size.to_string()));
+        points.push((size as f64, row.total.as_secs_f64()));
+    }
+    let (slope, intercept) = fit(&points);
+    println!(
+        "fitted: total ≈ {:.3} ms + {:.1} µs per operation (least squares over {} sizes)",
+        intercept * 1e3,
+        slope * 1e6,
+        points.len()
+    );
+    let largest = points.last().map_or(0.0, |p| p.1);
+    println!(
+        "largest spec ({} operations): {:.0} ms",
+        SIZES[SIZES.len() - 1],
+        largest * 1e3
+    );
+    Ok(())
+}
+
+struct Row {
+    parse: Duration,
+    load: Duration,
+    model: Duration,
+    emit: Duration,
+    total: Duration,
+    peak_mib: f64,
+}
+
+impl Row {
+    fn line(&self, label: &str) -> String {
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        let mut out = String::new();
+        let _ = write!(
+            out,
+            "{label:>10} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>10.2} {:>12.1}",
+            ms(self.parse),
+            ms(self.load),
+            ms(self.model),
+            ms(self.emit),
+            ms(self.total),
+            self.peak_mib
+        );
+        out
+    }
+}
+
+/// Runs every stage `repeats` times and keeps the median of each.
+fn measure(spec: &str, operations: usize, repeats: usize) -> Result<Row, String> {
+    let config = Config {
+        crate_name: "bench".into(),
+        spec_path: "bench.yaml".into(),
+        command: "bench".into(),
+    };
+    let mut samples: [Vec<Duration>; 5] = Default::default();
+    for _ in 0..repeats {
+        let start = Instant::now();
+        load::parse(spec).map_err(|e| e.to_string())?;
+        let parsed = start.elapsed();
+
+        let start = Instant::now();
+        let document = load::load(spec).map_err(|e| e.to_string())?;
+        let loaded = start.elapsed();
+
+        let start = Instant::now();
+        let model = model::build(&document).map_err(|e| e.to_string())?;
+        let modelled = start.elapsed();
+        if model.operations.len() != operations {
+            return Err(format!(
+                "expected {operations} operations, got {}",
+                model.operations.len()
+            ));
+        }
+
+        let start = Instant::now();
+        let files = emit::emit(&model, &config).map_err(|e| e.to_string())?;
+        let emitted = start.elapsed();
+        std::hint::black_box(files);
+
+        for (sample, value) in samples.iter_mut().zip([
+            parsed,
+            loaded,
+            modelled,
+            emitted,
+            loaded + modelled + emitted,
+        ]) {
+            sample.push(value);
+        }
+    }
+    let median = |values: &mut Vec<Duration>| {
+        values.sort();
+        values[values.len() / 2]
+    };
+    let [parse, load, model, emit, total] = &mut samples;
+    Ok(Row {
+        parse: median(parse),
+        load: median(load),
+        model: median(model),
+        emit: median(emit),
+        total: median(total),
+        peak_mib: peak_rss_mib(),
+    })
+}
+
+/// The process's peak resident set size, from Linux's `/proc/self/status` (0 elsewhere).
+fn peak_rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| {
+            rest.trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse::<f64>()
+                .ok()
+        })
+        .map_or(0.0, |kib| kib / 1024.0)
+}
+
+/// Least-squares line through `(x, y)` points: (slope, intercept).
+fn fit(points: &[(f64, f64)]) -> (f64, f64) {
+    let n = points.len() as f64;
+    let (sx, sy) = points
+        .iter()
+        .fold((0.0, 0.0), |(a, b), (x, y)| (a + x, b + y));
+    let (mx, my) = (sx / n, sy / n);
+    let sxx: f64 = points.iter().map(|(x, _)| (x - mx).powi(2)).sum();
+    let sxy: f64 = points.iter().map(|(x, y)| (x - mx) * (y - my)).sum();
+    let slope = if sxx == 0.0 { 0.0 } else { sxy / sxx };
+    (slope, my - slope * mx)
+}
+
+/// An OpenAPI 3.1 spec of `operations` FastAPI-style operations shaped like the seed: typed path
+/// parameters, a body with a nullable property, 204 and a 422 validation error, one body schema
+/// per operation so that types grow with the spec.
+pub fn synthetic(operations: usize) -> String {
+    let mut spec = String::from(
+        "openapi: 3.1.0\ninfo: {title: Synthetic, version: 1.0.0}\n\
+         servers: [{url: 'https://example.com'}]\nsecurity: [{Key: []}]\npaths:\n",
+    );
+    for i in 0..operations {
+        let _ = write!(
+            spec,
+            "  /v1/org/{{org_id}}/env/{{environment}}/thing{i}/{{thing_id}}:\n    post:\n      \
+             operationId: update_thing{i}_v1_org__org_id__env__environment__thing{i}__thing_id__post\n      \
+             summary: Update thing {i}\n      parameters:\n        \
+             - {{name: org_id, in: path, required: true, schema: {{type: string, format: uuid}}}}\n        \
+             - {{name: environment, in: path, required: true, schema: {{$ref: '#/components/schemas/Env'}}}}\n        \
+             - {{name: thing_id, in: path, required: true, schema: {{type: string}}}}\n      \
+             requestBody:\n        required: true\n        content:\n          application/json:\n            \
+             schema: {{$ref: '#/components/schemas/Body{i}'}}\n      responses:\n        \
+             '204': {{description: Done}}\n        '422':\n          description: Validation Error\n          \
+             content:\n            application/json:\n              \
+             schema: {{$ref: '#/components/schemas/HTTPValidationError'}}\n"
+        );
+    }
+    spec.push_str(
+        "components:\n  securitySchemes:\n    Key: {type: apiKey, in: header, name: X-Key}\n  schemas:\n    \
+         Env: {type: string, enum: [production, sandbox]}\n    HTTPValidationError:\n      type: object\n      \
+         properties:\n        detail: {type: array, items: {$ref: '#/components/schemas/ValidationError'}}\n    \
+         ValidationError:\n      type: object\n      required: [loc, msg, type]\n      properties:\n        \
+         loc: {type: array, items: {anyOf: [{type: string}, {type: integer}]}}\n        \
+         msg: {type: string}\n        type: {type: string}\n",
+    );
+    for i in 0..operations {
+        let _ = writeln!(
+            spec,
+            "    Body{i}:\n      type: object\n      required: [name]\n      properties:\n        \
+             name: {{type: string}}\n        key: {{anyOf: [{{type: string}}, {{type: 'null'}}]}}\n        \
+             count: {{type: [integer, 'null']}}"
+        );
+    }
+    spec
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn synthetic_specs_have_the_asked_number_of_operations() {
+        let document = load::load(&synthetic(7)).unwrap();
+        assert_eq!(model::build(&document).unwrap().operations.len(), 7);
+    }
+
+    #[test]
+    fn fit_recovers_a_line() {
+        let (slope, intercept) = fit(&[(1.0, 3.0), (2.0, 5.0), (4.0, 9.0)]);
+        assert!((slope - 2.0).abs() < 1e-9 && (intercept - 1.0).abs() < 1e-9);
+    }
+}
