@@ -213,10 +213,12 @@ pub fn build(document: &Document) -> Result<Model, Error> {
         let item = match item {
             ReferenceOr::Item(item) => item,
             ReferenceOr::Reference { .. } => {
-                return Err(Error::new(
-                    path_location,
-                    "path item `$ref` is not supported",
-                ));
+                registry.warnings.push(Warning {
+                    location: path_location,
+                    message: "path item `$ref` is not supported; its operations are left out"
+                        .into(),
+                });
+                continue;
             }
         };
         let operations_here = [
@@ -571,13 +573,13 @@ fn build_param(
     };
     let required = data.required || place == ParamIn::Path;
     if !param_type_supported(&ty, registry) {
-        return Err(Error::new(
-            location,
-            format!(
-                "parameter `{}` has a type that cannot be written in a URL or header",
+        registry.warnings.push(Warning {
+            location: location.to_owned(),
+            message: format!(
+                "parameter `{}` is not a scalar or list of scalars; it is sent as JSON text",
                 data.name
             ),
-        ));
+        });
     }
     Ok(Param {
         name: scope.claim(&naming::value_name(&data.name)),
@@ -593,7 +595,7 @@ fn build_param(
     })
 }
 
-/// Parameters are written with `Display`-like formatting: scalars, and lists of scalars.
+/// Parameters are written as text: scalars, and lists of scalars; anything else goes as JSON.
 fn param_type_supported(ty: &Ty, registry: &Registry<'_>) -> bool {
     match ty {
         Ty::Vec(item) => item.is_scalar(&registry.types),
@@ -625,14 +627,19 @@ fn build_body(
         (Some(schema), _) => registry.use_schema(schema, &hint, &here)?,
         (None, _) => Ty::Json,
     };
-    if matches!(encoding, BodyEncoding::Form | BodyEncoding::Multipart)
-        && !matches!(ty, Ty::Named(_))
-    {
-        return Err(Error::new(
-            here,
-            "form bodies must be objects with properties",
-        ));
-    }
+    let ty = match (encoding, ty) {
+        // Form encodings need an object; anything else is sent as a free-form map.
+        (BodyEncoding::Form | BodyEncoding::Multipart, ty @ Ty::Named(_)) => ty,
+        (BodyEncoding::Form | BodyEncoding::Multipart, _) => {
+            registry.warnings.push(Warning {
+                location: here,
+                message: "form body schema is not an object with properties; using a JSON map"
+                    .into(),
+            });
+            Ty::JsonObject
+        }
+        (_, ty) => ty,
+    };
     Ok(Some(RequestBodyModel {
         ty,
         media_type: media.clone(),

@@ -21,6 +21,10 @@ use serde_json::{Map, Value};
 
 use crate::error::{pointer, Error};
 
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
 /// The extension that marks a schema whose only value is `null`.
 pub const NULL_MARKER: &str = "x-null";
 
@@ -32,6 +36,27 @@ pub fn rewrite_31(tree: &mut Value) -> Result<(), Error> {
     // 3.1 lets a document have only webhooks or components; `openapiv3` needs `paths`.
     root.entry("paths")
         .or_insert_with(|| Value::Object(Map::new()));
+    // 3.1 makes `responses` optional, and adds security scheme types 3.0 does not know
+    // (`mutualTLS`); `openapiv3` requires the first and rejects the second.
+    if let Some(Value::Object(paths)) = root.get_mut("paths") {
+        for item in paths.values_mut().filter_map(Value::as_object_mut) {
+            for (key, operation) in item.iter_mut() {
+                if let (true, Value::Object(operation)) =
+                    (METHODS.contains(&key.as_str()), operation)
+                {
+                    operation
+                        .entry("responses")
+                        .or_insert_with(|| Value::Object(Map::new()));
+                }
+            }
+        }
+    }
+    let schemes = root
+        .get_mut("components")
+        .and_then(|c| c.get_mut("securitySchemes"));
+    if let Some(Value::Object(schemes)) = schemes {
+        schemes.retain(|_, scheme| scheme.get("type").and_then(Value::as_str) != Some("mutualTLS"));
+    }
 
     let moved = hoist_defs(tree)?;
     if !moved.is_empty() {

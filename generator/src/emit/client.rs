@@ -83,8 +83,14 @@ pub fn client_module(model: &Model) -> TokenStream {
     let operations = model.operations.iter().map(|op| operation(op, model));
     let params_types = model.operations.iter().filter_map(params_type);
 
+    // With no operations, the request plumbing has nothing to do.
+    let no_operations = model.operations.is_empty().then(|| {
+        quote!(#![allow(unused_imports, dead_code, reason = "the API description has no operations")])
+    });
+
     quote! {
         #![doc = " The client, its builder, and one method per operation."]
+        #no_operations
 
         use std::time::Duration;
 

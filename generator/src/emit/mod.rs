@@ -137,11 +137,16 @@ fn uses(model: &Model, predicate: &dyn Fn(&Ty) -> bool) -> bool {
         TypeKind::Alias(ty) => walk(ty, predicate),
         TypeKind::StringEnum { .. } => false,
     });
+    use crate::model::ResponseBody;
     in_types
-        || model
-            .operations
-            .iter()
-            .any(|op| op.params.iter().any(|p| walk(&p.ty, predicate)))
+        || model.operations.iter().any(|op| {
+            op.params.iter().any(|p| walk(&p.ty, predicate))
+                || op.body.iter().any(|b| walk(&b.ty, predicate))
+                || op.success.iter().chain(&op.errors).any(|r| match &r.body {
+                    ResponseBody::Json(ty) => walk(ty, predicate),
+                    _ => false,
+                })
+        })
 }
 
 /// The Rust type of `ty`; inside the client module named types are reached through `types::`.
