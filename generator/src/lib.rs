@@ -29,6 +29,11 @@ use std::path::PathBuf;
 
 pub use error::{Error, Warning};
 
+/// The operation keys of a path item, in the order the client lists their methods.
+pub(crate) const HTTP_METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
 /// What the generated crate is called and how its files say they were made.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {

@@ -124,7 +124,7 @@ fn refine(tree: &Value) -> Option<Error> {
             let here = pointer(&base, key);
             let found = match key.as_str() {
                 "parameters" => check_part::<Vec<ReferenceOr<Parameter>>>(value, &here),
-                "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace" => {
+                method if crate::HTTP_METHODS.contains(&method) => {
                     refine_operation(value, &here).or_else(|| check_part::<Operation>(value, &here))
                 }
                 _ => None,

@@ -3,9 +3,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use indexmap::IndexMap;
 use openapiv3::{
-    APIKeyLocation, OpenAPI, Operation as SpecOperation, Parameter, ParameterSchemaOrContent,
-    ReferenceOr, RequestBody, Response as SpecResponse, SecurityScheme, StatusCode,
+    APIKeyLocation, Components, OpenAPI, Operation as SpecOperation, Parameter,
+    ParameterSchemaOrContent, ReferenceOr, RequestBody, Response as SpecResponse, SecurityScheme,
+    StatusCode,
 };
 
 use crate::error::{pointer, Error, Warning};
@@ -39,6 +41,8 @@ pub struct Model {
 pub struct Operation {
     /// The method name.
     pub name: String,
+    /// The `operationId`, when the spec gives one.
+    pub operation_id: Option<String>,
     /// The name of the type of optional parameters, when there are any besides the path ones.
     pub params_type: Option<String>,
     /// The HTTP method, upper case.
@@ -197,10 +201,6 @@ pub enum AuthKind {
     Basic,
 }
 
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
 /// Builds the model of a loaded document.
 pub fn build(document: &Document) -> Result<Model, Error> {
     let api = &document.api;
@@ -231,7 +231,7 @@ pub fn build(document: &Document) -> Result<Model, Error> {
             &item.patch,
             &item.trace,
         ];
-        for (method, operation) in METHODS.iter().zip(operations_here) {
+        for (method, operation) in crate::HTTP_METHODS.iter().zip(operations_here) {
             let Some(operation) = operation else {
                 continue;
             };
@@ -251,7 +251,7 @@ pub fn build(document: &Document) -> Result<Model, Error> {
         }
     }
 
-    name_operations(api, &mut operations)?;
+    name_operations(&mut operations)?;
     name_params_types(&mut operations, &mut registry);
 
     let mut error_bodies = BTreeSet::new();
@@ -311,7 +311,17 @@ fn build_operation(
     let mut specs: Vec<(Parameter, String)> = Vec::new();
     for (index, parameter) in operation.parameters.iter().enumerate() {
         let here = pointer(&pointer(location, "parameters"), &index.to_string());
-        specs.push((resolve_parameter(context.api, parameter, &here)?, here));
+        specs.push((
+            resolve(
+                context.api,
+                parameter,
+                "parameters",
+                |c| &c.parameters,
+                &here,
+            )?
+            .clone(),
+            here,
+        ));
     }
     let path_item_location = pointer("#/paths", context.path);
     for (index, parameter) in shared.iter().enumerate() {
@@ -319,7 +329,14 @@ fn build_operation(
             &pointer(&path_item_location, "parameters"),
             &index.to_string(),
         );
-        let parameter = resolve_parameter(context.api, parameter, &here)?;
+        let parameter = resolve(
+            context.api,
+            parameter,
+            "parameters",
+            |c| &c.parameters,
+            &here,
+        )?
+        .clone();
         let data = parameter.parameter_data_ref();
         let overridden = specs.iter().any(|(p, _)| {
             p.parameter_data_ref().name == data.name
@@ -357,7 +374,13 @@ fn build_operation(
     let body = match &operation.request_body {
         Some(body) => {
             let here = pointer(location, "requestBody");
-            let body = resolve_body(context.api, body, &here)?;
+            let body = resolve(
+                context.api,
+                body,
+                "requestBodies",
+                |c| &c.request_bodies,
+                &here,
+            )?;
             build_body(body, &here, &hint, registry)?
         }
         None => None,
@@ -383,6 +406,7 @@ fn build_operation(
 
     Ok(Operation {
         name: hint,
+        operation_id: operation.operation_id.clone(),
         params_type: None,
         method: context.method.to_ascii_uppercase(),
         path: context.path.to_owned(),
@@ -404,70 +428,42 @@ fn build_operation(
     })
 }
 
-fn resolve_parameter(
-    api: &OpenAPI,
-    parameter: &ReferenceOr<Parameter>,
-    location: &str,
-) -> Result<Parameter, Error> {
-    match parameter {
-        ReferenceOr::Item(parameter) => Ok(parameter.clone()),
-        ReferenceOr::Reference { reference } => {
-            let found = reference
-                .strip_prefix("#/components/parameters/")
-                .and_then(|name| api.components.as_ref()?.parameters.get(name));
-            match found {
-                Some(ReferenceOr::Item(parameter)) => Ok(parameter.clone()),
-                _ => Err(Error::new(
-                    location,
-                    format!("cannot resolve parameter `{reference}`"),
-                )),
-            }
-        }
-    }
-}
-
-fn resolve_body<'a>(
+/// Follows a local `$ref` into `#/components/{section}`, through chains of references, to the
+/// item it names.
+fn resolve<'a, T>(
     api: &'a OpenAPI,
-    body: &'a ReferenceOr<RequestBody>,
+    item: &'a ReferenceOr<T>,
+    section: &str,
+    map: fn(&'a Components) -> &'a IndexMap<String, ReferenceOr<T>>,
     location: &str,
-) -> Result<&'a RequestBody, Error> {
-    match body {
-        ReferenceOr::Item(body) => Ok(body),
-        ReferenceOr::Reference { reference } => {
-            let found = reference
-                .strip_prefix("#/components/requestBodies/")
-                .and_then(|name| api.components.as_ref()?.request_bodies.get(name));
-            match found {
-                Some(ReferenceOr::Item(body)) => Ok(body),
-                _ => Err(Error::new(
+) -> Result<&'a T, Error> {
+    let mut current = item;
+    // A chain longer than this is a cycle in all but contrived documents.
+    for _ in 0..16 {
+        let reference = match current {
+            ReferenceOr::Item(item) => return Ok(item),
+            ReferenceOr::Reference { reference } => reference,
+        };
+        let found = reference
+            .strip_prefix("#/components/")
+            .and_then(|rest| rest.strip_prefix(section))
+            .and_then(|rest| rest.strip_prefix('/'))
+            .map(|name| name.replace("~1", "/").replace("~0", "~"))
+            .and_then(|name| map(api.components.as_ref()?).get(&name));
+        match found {
+            Some(next) => current = next,
+            None => {
+                return Err(Error::new(
                     location,
-                    format!("cannot resolve request body `{reference}`"),
-                )),
+                    format!("cannot resolve `$ref` `{reference}`"),
+                ));
             }
         }
     }
-}
-
-fn resolve_response<'a>(
-    api: &'a OpenAPI,
-    response: &'a ReferenceOr<SpecResponse>,
-    location: &str,
-) -> Result<&'a SpecResponse, Error> {
-    match response {
-        ReferenceOr::Item(response) => Ok(response),
-        ReferenceOr::Reference { reference } => {
-            let found = reference
-                .strip_prefix("#/components/responses/")
-                .and_then(|name| api.components.as_ref()?.responses.get(name));
-            match found {
-                Some(ReferenceOr::Item(response)) => Ok(response),
-                _ => Err(Error::new(
-                    location,
-                    format!("cannot resolve response `{reference}`"),
-                )),
-            }
-        }
-    }
+    Err(Error::new(
+        location,
+        "`$ref` chain is too long (is it cyclic?)",
+    ))
 }
 
 /// Splits a path template into literal text and parameters, checking each `{name}` is declared.
@@ -699,7 +695,7 @@ fn build_responses(
     let mut success = Vec::new();
     let mut errors = Vec::new();
     for (status, response, here) in documented {
-        let response = resolve_response(api, response, &here)?;
+        let response = resolve(api, response, "responses", |c| &c.responses, &here)?;
         let is_success = match status {
             StatusMatch::Code(code) => (200..300).contains(&code),
             StatusMatch::Range(range) => range == 2,
@@ -758,7 +754,7 @@ fn response_body(
 
 /// Method names: the recovered operation name, unless two operations would share it; then
 /// every operation in the clash falls back to its whole `operationId` (or method and path).
-fn name_operations(api: &OpenAPI, operations: &mut [Operation]) -> Result<(), Error> {
+fn name_operations(operations: &mut [Operation]) -> Result<(), Error> {
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for operation in operations.iter() {
         *counts
@@ -769,14 +765,7 @@ fn name_operations(api: &OpenAPI, operations: &mut [Operation]) -> Result<(), Er
     let mut scope = Scope::with_taken(["new", "builder", "base_url"]);
     for operation in operations.iter_mut() {
         let short = naming::value_name(&operation.name);
-        let method = operation.method.to_ascii_lowercase();
-        let spec_operation = api
-            .paths
-            .paths
-            .get(&operation.path)
-            .and_then(|item| item.as_item())
-            .and_then(|item| item.iter().find(|(m, _)| *m == method).map(|(_, o)| o));
-        let id = spec_operation.and_then(|o| o.operation_id.as_deref());
+        let id = operation.operation_id.as_deref();
         if let Some(id) = id {
             if let Some(previous) = ids.insert(id, &operation.location) {
                 return Err(Error::new(

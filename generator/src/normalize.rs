@@ -21,10 +21,6 @@ use serde_json::{Map, Value};
 
 use crate::error::{pointer, Error};
 
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
 /// The extension that marks a schema whose only value is `null`.
 pub const NULL_MARKER: &str = "x-null";
 
@@ -42,7 +38,7 @@ pub fn rewrite_31(tree: &mut Value) -> Result<(), Error> {
         for item in paths.values_mut().filter_map(Value::as_object_mut) {
             for (key, operation) in item.iter_mut() {
                 if let (true, Value::Object(operation)) =
-                    (METHODS.contains(&key.as_str()), operation)
+                    (crate::HTTP_METHODS.contains(&key.as_str()), operation)
                 {
                     operation
                         .entry("responses")

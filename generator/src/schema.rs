@@ -342,8 +342,7 @@ impl<'a> Registry<'a> {
     }
 
     fn reference(&mut self, reference: &str, location: &str) -> Result<Ty, Error> {
-        if let Some(name) = reference.strip_prefix("#/components/schemas/") {
-            let name = name.replace("~1", "/").replace("~0", "~");
+        if let Some(name) = schema_name(reference) {
             return match self.components.get(&name) {
                 Some(rust) => Ok(Ty::Named(rust.clone())),
                 None => Err(Error::new(
@@ -361,8 +360,7 @@ impl<'a> Registry<'a> {
 
     /// Looks up the schema a reference points at, for `allOf` merging.
     fn resolve(&self, reference: &str) -> Option<(&'a Schema, String)> {
-        let name = reference.strip_prefix("#/components/schemas/")?;
-        let name = name.replace("~1", "/").replace("~0", "~");
+        let name = schema_name(reference)?;
         let schema = self.api.components.as_ref()?.schemas.get(&name)?;
         match schema {
             ReferenceOr::Item(schema) => Some((schema, pointer("#/components/schemas", &name))),
@@ -843,6 +841,12 @@ impl<'a> Registry<'a> {
             self.mark_display(&inner, depth + 1);
         }
     }
+}
+
+/// The component name a local schema reference points at, with JSON pointer escapes undone.
+fn schema_name(reference: &str) -> Option<String> {
+    let name = reference.strip_prefix("#/components/schemas/")?;
+    Some(name.replace("~1", "/").replace("~0", "~"))
 }
 
 fn named(ty: &Ty) -> Option<String> {
