@@ -217,6 +217,9 @@ pub struct Registry<'a> {
     api: &'a OpenAPI,
     /// Rust names of `components/schemas`, claimed before anything is converted.
     components: BTreeMap<String, String>,
+    /// Component schemas that admit `null`: the type itself is defined without `Option`, and
+    /// each reference to it gets one, so a nullable enum stays one enum.
+    nullable: BTreeSet<String>,
     scope: Scope,
     /// Every defined type, by Rust name.
     pub types: BTreeMap<String, TypeDef>,
@@ -230,6 +233,7 @@ impl<'a> Registry<'a> {
         let mut registry = Registry {
             api,
             components: BTreeMap::new(),
+            nullable: BTreeSet::new(),
             scope: Scope::default(),
             types: BTreeMap::new(),
             warnings: Vec::new(),
@@ -246,9 +250,23 @@ impl<'a> Registry<'a> {
             registry.components.insert(name.clone(), rust);
         }
         for (name, schema) in &components.schemas {
+            if let ReferenceOr::Item(schema) = schema {
+                let null_in_enum = View::of(schema)
+                    .enumeration
+                    .contains(&serde_json::Value::Null);
+                if schema.schema_data.nullable || null_in_enum {
+                    registry.nullable.insert(name.clone());
+                }
+            }
+        }
+        for (name, schema) in &components.schemas {
             let location = pointer("#/components/schemas", name);
             let rust = registry.components.get(name).cloned().unwrap_or_default();
-            let ty = registry.convert(schema, Naming::Exact(&rust), &location)?;
+            let ty = match registry.convert(schema, Naming::Exact(&rust), &location)? {
+                // Nullability lives on the references (see `nullable`), not on the type.
+                Ty::Option(inner) if registry.nullable.contains(name) => *inner,
+                ty => ty,
+            };
             if ty != Ty::Named(rust.clone()) {
                 let docs = match schema {
                     ReferenceOr::Item(s) => docs_of(s),
@@ -344,6 +362,9 @@ impl<'a> Registry<'a> {
     fn reference(&mut self, reference: &str, location: &str) -> Result<Ty, Error> {
         if let Some(name) = schema_name(reference) {
             return match self.components.get(&name) {
+                Some(rust) if self.nullable.contains(&name) => {
+                    Ok(Ty::Option(Box::new(Ty::Named(rust.clone()))))
+                }
                 Some(rust) => Ok(Ty::Named(rust.clone())),
                 None => Err(Error::new(
                     location,

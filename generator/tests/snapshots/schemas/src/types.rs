@@ -196,6 +196,60 @@ impl std::str::FromStr for Kind {
 }
 /// The `Level` schema.
 pub type Level = i64;
+/// The `MaybeColor` schema.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+pub enum MaybeColor {
+    /// `red`
+    #[serde(rename = "red")]
+    Red,
+    /// `green`
+    #[serde(rename = "green")]
+    Green,
+}
+impl MaybeColor {
+    /// Every value, in the order the API description lists them.
+    pub const ALL: [Self; 2] = [Self::Red, Self::Green];
+    /// The value as it is sent on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Red => "red",
+            Self::Green => "green",
+        }
+    }
+}
+impl std::fmt::Display for MaybeColor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for MaybeColor {
+    type Err = crate::ParseEnumError;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "red" => Ok(Self::Red),
+            "green" => Ok(Self::Green),
+            _ => {
+                Err(crate::ParseEnumError {
+                    type_name: "MaybeColor",
+                    value: value.to_owned(),
+                })
+            }
+        }
+    }
+}
+/// The `MaybeText` schema.
+pub type MaybeText = String;
 /// The `Meta` schema.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Meta {
@@ -242,6 +296,18 @@ pub struct Owner {
     pub email: String,
     /// The `name` property.
     pub name: String,
+}
+/// The `Palette` schema.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Palette {
+    /// The `text` property.
+    ///
+    /// Required, and may be `null`: `None` is sent as `null`.
+    pub text: Option<MaybeText>,
+    /// The `color` property.
+    ///
+    /// Required, and may be `null`: `None` is sent as `null`.
+    pub color: Option<MaybeColor>,
 }
 /// A pet.
 ///
