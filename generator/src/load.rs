@@ -40,6 +40,7 @@ pub fn load(text: &str) -> Result<Document, Error> {
     if version == Version::V3_1 {
         normalize::rewrite_31(&mut tree)?;
     }
+    normalize::name_deep_refs(&mut tree);
     let api = deserialize(tree)?;
     Ok(Document { version, api })
 }

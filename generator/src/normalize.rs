@@ -307,18 +307,119 @@ fn hoist_defs(tree: &mut Value) -> Result<Vec<(String, String)>, Error> {
             &mut found,
         );
     }
+    Ok(add_schemas(schemas, found))
+}
+
+/// Adds schemas to `components/schemas` under their wanted names (with a numeric suffix when
+/// taken), returning each old pointer with the pointer of its new home.
+fn add_schemas(
+    schemas: &mut Map<String, Value>,
+    found: Vec<(String, String, Value)>,
+) -> Vec<(String, String)> {
     let mut moved = Vec::new();
-    for (old, def_name, schema) in found {
-        let mut name = def_name.clone();
+    for (old, wanted, schema) in found {
+        let mut name = wanted.clone();
         let mut n = 2;
         while schemas.contains_key(&name) {
-            name = format!("{def_name}{n}");
+            name = format!("{wanted}{n}");
             n += 1;
         }
         moved.push((old, format!("#/components/schemas/{}", escape(&name))));
         schemas.insert(name, schema);
     }
-    Ok(moved)
+    moved
+}
+
+/// Gives every schema that a `$ref` reaches by a deep pointer (into another schema's
+/// properties, or into an operation) a name of its own in `components/schemas`, so that every
+/// reference the model sees names a component. Runs for 3.0 and 3.1 alike.
+pub fn name_deep_refs(tree: &mut Value) {
+    let mut targets = Vec::new();
+    collect_refs(tree, &mut targets);
+    targets.sort();
+    targets.dedup();
+    let mut found = Vec::new();
+    for target in targets {
+        let Some(pointer) = target.strip_prefix('#') else {
+            continue;
+        };
+        let tokens: Vec<String> = pointer
+            .split('/')
+            .skip(1)
+            .map(|t| t.replace("~1", "/").replace("~0", "~"))
+            .collect();
+        let is_component = tokens.len() == 3 && tokens[0] == "components" && tokens[1] == "schemas";
+        let is_schema = tokens.iter().any(|t| t == "schema" || t == "schemas");
+        if is_component || !is_schema {
+            continue;
+        }
+        if let Some(schema) = tree.pointer(pointer) {
+            found.push((target.clone(), deep_ref_name(&tokens), schema.clone()));
+        }
+    }
+    if found.is_empty() {
+        return;
+    }
+    let Some(root) = tree.as_object_mut() else {
+        return;
+    };
+    let components = root
+        .entry("components")
+        .or_insert_with(|| Value::Object(Map::new()));
+    let Some(components) = components.as_object_mut() else {
+        return;
+    };
+    let schemas = components
+        .entry("schemas")
+        .or_insert_with(|| Value::Object(Map::new()));
+    let Some(schemas) = schemas.as_object_mut() else {
+        return;
+    };
+    let moved = add_schemas(schemas, found);
+    rewrite_refs(tree, &moved);
+}
+
+/// A name for a deeply referenced schema: the pointer's words without schema keywords, so
+/// `Event/properties/type` becomes `Event type`.
+fn deep_ref_name(tokens: &[String]) -> String {
+    const KEYWORDS: [&str; 13] = [
+        "components",
+        "schemas",
+        "schema",
+        "properties",
+        "items",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "additionalProperties",
+        "content",
+        "paths",
+        "responses",
+        "requestBody",
+    ];
+    let words: Vec<&str> = tokens
+        .iter()
+        .map(String::as_str)
+        .filter(|t| !KEYWORDS.contains(t) && !t.chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    words.join(" ")
+}
+
+fn collect_refs(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(target)) = map.get("$ref") {
+                out.push(target.clone());
+            }
+            for (key, child) in map {
+                if key != "example" && key != "examples" {
+                    collect_refs(child, out);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| collect_refs(item, out)),
+        _ => {}
+    }
 }
 
 fn collect_defs(schema: &mut Value, location: &str, found: &mut Vec<(String, String, Value)>) {
@@ -460,6 +561,25 @@ mod tests {
         assert_eq!(
             doc["components"]["schemas"]["S"]["properties"]["a"]["$ref"],
             "#/components/schemas/Inner"
+        );
+    }
+
+    #[test]
+    fn deep_refs_get_component_names() {
+        let mut doc = json!({
+            "components": { "schemas": {
+                "Event": { "properties": { "type": { "enum": ["a", "b"] } } },
+                "Request": { "properties": { "kind": { "$ref": "#/components/schemas/Event/properties/type" } } }
+            } }
+        });
+        name_deep_refs(&mut doc);
+        assert_eq!(
+            doc["components"]["schemas"]["Event type"],
+            json!({ "enum": ["a", "b"] })
+        );
+        assert_eq!(
+            doc["components"]["schemas"]["Request"]["properties"]["kind"]["$ref"],
+            "#/components/schemas/Event type"
         );
     }
 

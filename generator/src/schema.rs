@@ -366,10 +366,10 @@ impl<'a> Registry<'a> {
                     Ok(Ty::Option(Box::new(Ty::Named(rust.clone()))))
                 }
                 Some(rust) => Ok(Ty::Named(rust.clone())),
-                None => Err(Error::new(
-                    location,
-                    format!("`$ref` to missing schema `{reference}`"),
-                )),
+                None => {
+                    self.warn_missing(reference, location);
+                    Ok(Ty::Json)
+                }
             };
         }
         self.warn(
@@ -377,6 +377,15 @@ impl<'a> Registry<'a> {
             format!("unsupported `$ref` `{reference}`; using serde_json::Value"),
         );
         Ok(Ty::Json)
+    }
+
+    /// A reference to a schema the document does not define: the document is broken there, but
+    /// the rest of it still makes a useful client, so the value stays untyped.
+    fn warn_missing(&mut self, reference: &str, location: &str) {
+        self.warn(
+            location,
+            format!("`$ref` to missing schema `{reference}`; using serde_json::Value"),
+        );
     }
 
     /// Looks up the schema a reference points at, for `allOf` merging.
@@ -615,12 +624,7 @@ impl<'a> Registry<'a> {
             match member {
                 ReferenceOr::Reference { reference } => match self.resolve(reference) {
                     Some(found) => pending.push(found),
-                    None => {
-                        return Err(Error::new(
-                            here,
-                            format!("`$ref` to missing schema `{reference}`"),
-                        ))
-                    }
+                    None => self.warn_missing(reference, &here),
                 },
                 ReferenceOr::Item(item) => {
                     // Inline members are borrowed from the document, which outlives the registry.
@@ -676,10 +680,8 @@ impl<'a> Registry<'a> {
                 ReferenceOr::Reference { reference } => match self.resolve(reference) {
                     Some(found) => found,
                     None => {
-                        return Err(Error::new(
-                            here,
-                            format!("`$ref` to missing schema `{reference}`"),
-                        ))
+                        self.warn_missing(reference, &here);
+                        continue;
                     }
                 },
             };

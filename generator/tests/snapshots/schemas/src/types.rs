@@ -308,6 +308,16 @@ pub struct Palette {
     ///
     /// Required, and may be `null`: `None` is sent as `null`.
     pub color: Option<MaybeColor>,
+    /// The `home` property.
+    ///
+    /// Optional: `None` leaves the property out of the JSON, which the API reads as absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub home: Option<PetAddress>,
+    /// The `lost` property.
+    ///
+    /// Optional: `None` leaves the property out of the JSON, which the API reads as absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lost: Option<serde_json::Value>,
 }
 /// A pet.
 ///
@@ -431,16 +441,30 @@ pub struct Pet {
     ///
     /// Optional: `None` leaves the property out of the JSON, which the API reads as absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address: Option<PetAddress>,
+    pub address: Option<PetAddress2>,
     /// The `nothing` property.
     ///
     /// Optional: `None` leaves the property out of the JSON, which the API reads as absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nothing: Option<()>,
 }
-/// A value described inline at `#/components/schemas/Pet/properties/address`.
+/// The `Pet address` schema.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PetAddress {
+    /// The `street` property.
+    ///
+    /// Optional: `None` leaves the property out of the JSON, which the API reads as absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street: Option<String>,
+    /// The `zip` property.
+    ///
+    /// Optional: `None` leaves the property out of the JSON, which the API reads as absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip: Option<String>,
+}
+/// A value described inline at `#/components/schemas/Pet/properties/address`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct PetAddress2 {
     /// The `street` property.
     ///
     /// Optional: `None` leaves the property out of the JSON, which the API reads as absent.
