@@ -77,7 +77,7 @@ impl Client {
         let response = request.send().await?;
         match response.status().as_u16() {
             204 => Ok(()),
-            422 => Err(support::documented_error(response).await),
+            422 => Err(support::documented_error(response, std::convert::identity).await),
             _ => Err(support::unexpected(response).await),
         }
     }

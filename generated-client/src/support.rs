@@ -401,9 +401,11 @@ pub(crate) async fn unexpected<E>(response: reqwest::Response) -> Error<E> {
     }
 }
 
-/// Decodes a documented error body; a body that does not decode is kept as text.
-pub(crate) async fn documented_error<E: serde::de::DeserializeOwned>(
+/// Decodes a documented error body as `T` and wraps it as the operation's error type (an enum
+/// variant when statuses differ in body type); a body that does not decode is kept as text.
+pub(crate) async fn documented_error<T: serde::de::DeserializeOwned, E>(
     response: reqwest::Response,
+    wrap: impl FnOnce(T) -> E,
 ) -> Error<E> {
     let status = response.status();
     let body = match read_limited(response).await {
@@ -412,22 +414,11 @@ pub(crate) async fn documented_error<E: serde::de::DeserializeOwned>(
     };
     if body.truncated {
         let reason = format!("body exceeds {MAX_ERROR_BODY_BYTES} bytes");
-        return Error::InvalidBody {
-            status,
-            body,
-            reason,
-        };
+        return Error::InvalidBody { status, body, reason };
     }
     match serde_json::from_slice(&body.bytes) {
-        Ok(decoded) => Error::Api {
-            status,
-            body: decoded,
-        },
-        Err(e) => Error::InvalidBody {
-            status,
-            body,
-            reason: e.to_string(),
-        },
+        Ok(decoded) => Error::Api { status, body: wrap(decoded) },
+        Err(e) => Error::InvalidBody { status, body, reason: e.to_string() },
     }
 }
 

@@ -45,6 +45,10 @@ pub struct Operation {
     pub operation_id: Option<String>,
     /// The name of the type of optional parameters, when there are any besides the path ones.
     pub params_type: Option<String>,
+    /// The name of the enum of success values, when documented successes differ in body type.
+    pub response_type: Option<String>,
+    /// The name of the enum of error bodies, when documented errors differ in body type.
+    pub error_type: Option<String>,
     /// The HTTP method, upper case.
     pub method: String,
     /// The path template, as in the spec.
@@ -252,7 +256,7 @@ pub fn build(document: &Document) -> Result<Model, Error> {
     }
 
     name_operations(&mut operations)?;
-    name_params_types(&mut operations, &mut registry);
+    name_operation_types(&mut operations, &mut registry);
 
     let mut error_bodies = BTreeSet::new();
     for operation in &operations {
@@ -408,6 +412,8 @@ fn build_operation(
         name: hint,
         operation_id: operation.operation_id.clone(),
         params_type: None,
+        response_type: None,
+        error_type: None,
         method: context.method.to_ascii_uppercase(),
         path: context.path.to_owned(),
         location: location.clone(),
@@ -789,14 +795,37 @@ fn name_operations(operations: &mut [Operation]) -> Result<(), Error> {
 
 /// Operations with query, header or cookie parameters take them as one struct, so that adding
 /// an optional parameter to the spec does not change every caller.
-fn name_params_types(operations: &mut [Operation], registry: &mut Registry<'_>) {
+///
+/// Operations whose documented responses carry different body types get an enum with a
+/// variant per status, so that no response is read as something it is not.
+fn name_operation_types(operations: &mut [Operation], registry: &mut Registry<'_>) {
     let mut scope = Scope::with_taken(registry.types.keys().map(String::as_str));
+    let mut claim = |operation: &Operation, suffix: &str| {
+        Some(scope.claim(&naming::type_name(&format!("{} {suffix}", operation.name))))
+    };
     for operation in operations.iter_mut() {
         if operation.params.iter().any(|p| p.location != ParamIn::Path) {
-            operation.params_type =
-                Some(scope.claim(&naming::type_name(&format!("{} params", operation.name))));
+            operation.params_type = claim(operation, "params");
+        }
+        if distinct_bodies(&operation.success, |_| true) > 1 {
+            operation.response_type = claim(operation, "response");
+        }
+        if distinct_bodies(&operation.errors, |b| matches!(b, ResponseBody::Json(_))) > 1 {
+            operation.error_type = claim(operation, "error");
         }
     }
+}
+
+/// How many different non-empty bodies among `responses` satisfy `keep`.
+fn distinct_bodies(responses: &[ResponseModel], keep: impl Fn(&ResponseBody) -> bool) -> usize {
+    let mut seen: Vec<&ResponseBody> = Vec::new();
+    for response in responses {
+        let body = &response.body;
+        if *body != ResponseBody::Empty && keep(body) && !seen.contains(&body) {
+            seen.push(body);
+        }
+    }
+    seen.len()
 }
 
 fn security_schemes(api: &OpenAPI, warnings: &mut Vec<Warning>) -> Vec<Auth> {

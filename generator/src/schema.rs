@@ -854,7 +854,8 @@ impl<'a> Registry<'a> {
             {
                 (DisplayKind::Scalar, Vec::new())
             }
-            TypeKind::StringEnum { .. } => return,
+            // Enums display already; an alias names a type the crate cannot implement traits for.
+            TypeKind::StringEnum { .. } | TypeKind::Alias(_) => return,
             _ => (DisplayKind::Json, Vec::new()),
         };
         if let Some(def) = self.types.get_mut(name) {

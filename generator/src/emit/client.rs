@@ -8,7 +8,7 @@ use crate::model::{
     Auth, AuthKind, BodyEncoding, Model, Operation, Param, ParamIn, PathPart, ResponseBody,
     StatusMatch,
 };
-use crate::schema::{Docs, Ty};
+use crate::schema::{Docs, Ty, TypeKind};
 
 /// The items of the `client` module.
 pub fn client_module(model: &Model) -> TokenStream {
@@ -82,6 +82,7 @@ pub fn client_module(model: &Model) -> TokenStream {
 
     let operations = model.operations.iter().map(|op| operation(op, model));
     let params_types = model.operations.iter().filter_map(params_type);
+    let response_enums = model.operations.iter().map(|op| response_enums(op, model));
 
     // With no operations, the request plumbing has nothing to do.
     let no_operations = model.operations.is_empty().then(|| {
@@ -208,6 +209,7 @@ pub fn client_module(model: &Model) -> TokenStream {
         }
 
         #(#params_types)*
+        #(#response_enums)*
     }
 }
 
@@ -293,74 +295,99 @@ struct Success {
     arms: Vec<TokenStream>,
 }
 
+/// The expression that reads a response body, as a `Result<_, Error<_>>`.
+fn reader(body: &ResponseBody) -> TokenStream {
+    match body {
+        ResponseBody::Json(ty) => {
+            let ty = ty_tokens(ty, true);
+            quote!(support::json_body::<#ty, _>(response).await)
+        }
+        ResponseBody::Text => quote!(response.text().await.map_err(Error::from)),
+        ResponseBody::Bytes | ResponseBody::Empty => {
+            quote!(response
+                .bytes()
+                .await
+                .map(|b| b.to_vec())
+                .map_err(Error::from))
+        }
+    }
+}
+
+/// The Rust type a response body is read into.
+fn body_type(body: &ResponseBody) -> TokenStream {
+    match body {
+        ResponseBody::Json(ty) => ty_tokens(ty, true),
+        ResponseBody::Text => quote!(String),
+        ResponseBody::Bytes | ResponseBody::Empty => quote!(Vec<u8>),
+    }
+}
+
+/// A variant name for a status: `Status200`, `Status4xx`, `Default`.
+fn status_variant(status: StatusMatch) -> proc_macro2::Ident {
+    match status {
+        StatusMatch::Code(code) => format_ident!("Status{}", code),
+        StatusMatch::Range(range) => format_ident!("Status{}xx", range),
+        StatusMatch::Default => format_ident!("Default"),
+    }
+}
+
 fn success(op: &Operation) -> Success {
-    let mut bodies: Vec<&ResponseBody> = Vec::new();
-    for response in &op.success {
-        if response.body != ResponseBody::Empty && !bodies.contains(&&response.body) {
-            bodies.push(&response.body);
-        }
-    }
-    let has_empty = op.success.iter().any(|r| r.body == ResponseBody::Empty);
-    // FIXME: several different success bodies are read as JSON values (or bytes) rather than as
-    // an enum with one variant per status.
-    let (body_ty, reader): (Option<TokenStream>, Option<TokenStream>) = match bodies.len() {
-        0 => (None, None),
-        _ => {
-            let single = (bodies.len() == 1)
-                .then(|| bodies.first().copied())
-                .flatten();
-            let all_json = op
-                .success
-                .iter()
-                .all(|r| matches!(r.body, ResponseBody::Json(_) | ResponseBody::Empty));
-            match single {
-                Some(ResponseBody::Json(ty)) => {
-                    let ty = ty_tokens(ty, true);
-                    (
-                        Some(ty.clone()),
-                        Some(quote!(support::json_body::<#ty, _>(response).await)),
-                    )
-                }
-                Some(ResponseBody::Text) => (
-                    Some(quote!(String)),
-                    Some(quote!(response.text().await.map_err(Error::from))),
-                ),
-                _ if all_json => (
-                    Some(quote!(serde_json::Value)),
-                    Some(quote!(
-                        support::json_body::<serde_json::Value, _>(response).await
-                    )),
-                ),
-                _ => (
-                    Some(quote!(Vec<u8>)),
-                    Some(quote!(response
-                        .bytes()
-                        .await
-                        .map(|b| b.to_vec())
-                        .map_err(Error::from))),
-                ),
-            }
-        }
-    };
-    let ty = match (&body_ty, has_empty) {
-        (None, _) => quote!(()),
-        (Some(ty), false) => ty.clone(),
-        (Some(ty), true) => quote!(Option<#ty>),
-    };
     let mut arms = Vec::new();
-    for response in &op.success {
-        let pattern = status_pattern(response.status);
-        let value = match (&response.body, &reader, has_empty && body_ty.is_some()) {
-            (ResponseBody::Empty, _, true) => quote!(Ok(None)),
-            (ResponseBody::Empty, _, false) => quote!(Ok(())),
-            (_, Some(reader), true) => quote!(#reader.map(Some)),
-            (_, Some(reader), false) => quote!(#reader),
-            (_, None, _) => quote!(Ok(())),
-        };
-        arms.push(quote!(#pattern => #value,));
-    }
     if op.success.is_empty() {
         arms.push(quote!(200..=299 => Ok(()),));
+        return Success {
+            ty: quote!(()),
+            arms,
+        };
+    }
+    if let Some(name) = &op.response_type {
+        let name = format_ident!("{}", name);
+        for response in &op.success {
+            let pattern = status_pattern(response.status);
+            let variant = status_variant(response.status);
+            let value = match &response.body {
+                ResponseBody::Empty => quote!(Ok(#name::#variant)),
+                body => {
+                    let read = reader(body);
+                    quote!(#read.map(#name::#variant))
+                }
+            };
+            arms.push(quote!(#pattern => #value,));
+        }
+        return Success {
+            ty: quote!(#name),
+            arms,
+        };
+    }
+
+    // At most one body type: the value is that type, `Option` of it when some statuses are
+    // documented without a body, or `()` when none has one.
+    let body = op
+        .success
+        .iter()
+        .map(|r| &r.body)
+        .find(|b| **b != ResponseBody::Empty);
+    let has_empty = op.success.iter().any(|r| r.body == ResponseBody::Empty);
+    let ty = match (body, has_empty) {
+        (None, _) => quote!(()),
+        (Some(body), false) => body_type(body),
+        (Some(body), true) => {
+            let ty = body_type(body);
+            quote!(Option<#ty>)
+        }
+    };
+    for response in &op.success {
+        let pattern = status_pattern(response.status);
+        let value = match (&response.body, body.is_some() && has_empty) {
+            (ResponseBody::Empty, true) => quote!(Ok(None)),
+            (ResponseBody::Empty, false) => quote!(Ok(())),
+            (body, true) => {
+                let read = reader(body);
+                quote!(#read.map(Some))
+            }
+            (body, false) => reader(body),
+        };
+        arms.push(quote!(#pattern => #value,));
     }
     Success { ty, arms }
 }
@@ -372,20 +399,36 @@ struct Failure {
     fallback: TokenStream,
 }
 
-fn failure(op: &Operation) -> Failure {
-    let mut json: Vec<&Ty> = Vec::new();
-    for response in &op.errors {
-        if let ResponseBody::Json(ty) = &response.body {
-            if !json.contains(&ty) {
-                json.push(ty);
-            }
-        }
+/// Whether the generated crate has `Display` for values of `ty`.
+fn displays(ty: &Ty, model: &Model) -> bool {
+    match ty {
+        Ty::Named(name) => model.types.get(name).is_some_and(|def| {
+            def.display.is_some() || matches!(def.kind, TypeKind::StringEnum { .. })
+        }),
+        Ty::Json => true,
+        _ => false,
     }
-    let ty = match json.as_slice() {
-        [] => quote!(std::convert::Infallible),
-        [Ty::Named(_) | Ty::Json] => ty_tokens(json[0], true),
-        // FIXME: several error body types are decoded as JSON values rather than an enum.
-        _ => quote!(serde_json::Value),
+}
+
+fn failure(op: &Operation, model: &Model) -> Failure {
+    let json: Vec<&Ty> = op
+        .errors
+        .iter()
+        .filter_map(|r| match &r.body {
+            ResponseBody::Json(ty) => Some(ty),
+            _ => None,
+        })
+        .collect();
+    // Bodies typed other than as a named type or free JSON have no `Display`; they are read as
+    // JSON values instead.
+    let (ty, single) = match (&op.error_type, json.first()) {
+        (Some(name), _) => {
+            let name = format_ident!("{}", name);
+            (quote!(#name), false)
+        }
+        (None, None) => (quote!(std::convert::Infallible), true),
+        (None, Some(ty)) if displays(ty, model) => (ty_tokens(ty, true), true),
+        (None, Some(_)) => (quote!(serde_json::Value), true),
     };
     let mut arms = Vec::new();
     let mut fallback = quote!(_ => Err(support::unexpected(response).await),);
@@ -393,7 +436,13 @@ fn failure(op: &Operation) -> Failure {
         if !matches!(response.body, ResponseBody::Json(_)) {
             continue;
         }
-        let arm = quote!(Err(support::documented_error(response).await));
+        let wrap = if single {
+            quote!(std::convert::identity)
+        } else {
+            let variant = status_variant(response.status);
+            quote!(#ty::#variant)
+        };
+        let arm = quote!(Err(support::documented_error(response, #wrap).await));
         match response.status {
             StatusMatch::Default => fallback = quote!(_ => #arm,),
             status => {
@@ -403,6 +452,74 @@ fn failure(op: &Operation) -> Failure {
         }
     }
     Failure { ty, arms, fallback }
+}
+
+/// The enums of an operation whose successes or errors differ in body type.
+fn response_enums(op: &Operation, model: &Model) -> TokenStream {
+    let success = op.response_type.as_ref().map(|name| {
+        let name = format_ident!("{}", name);
+        let doc = format!(
+            " What [`Client::{}`] returns, by documented status.",
+            op.name
+        );
+        let variants = op.success.iter().map(|response| {
+            let variant = status_variant(response.status);
+            let doc = format!(" {}", response.description.trim().replace('\n', " "));
+            match &response.body {
+                ResponseBody::Empty => quote!(#[doc = #doc] #variant,),
+                body => {
+                    let ty = body_type(body);
+                    quote!(#[doc = #doc] #variant(#ty),)
+                }
+            }
+        });
+        quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #name {
+                #(#variants)*
+            }
+        }
+    });
+    let error = op.error_type.as_ref().map(|name| {
+        let name = format_ident!("{}", name);
+        let doc = format!(
+            " The documented error bodies of [`Client::{}`], by status.",
+            op.name
+        );
+        let mut variants = Vec::new();
+        let mut arms = Vec::new();
+        for response in &op.errors {
+            let ResponseBody::Json(ty) = &response.body else {
+                continue;
+            };
+            let variant = status_variant(response.status);
+            let doc = format!(" {}", response.description.trim().replace('\n', " "));
+            let rust = ty_tokens(ty, true);
+            variants.push(quote!(#[doc = #doc] #variant(#rust),));
+            arms.push(if displays(ty, model) {
+                quote!(Self::#variant(body) => std::fmt::Display::fmt(body, f),)
+            } else {
+                quote!(Self::#variant(body) => support::write_json(f, body),)
+            });
+        }
+        quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #name {
+                #(#variants)*
+            }
+
+            impl std::fmt::Display for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    match self {
+                        #(#arms)*
+                    }
+                }
+            }
+        }
+    });
+    quote!(#success #error)
 }
 
 fn status_pattern(status: StatusMatch) -> TokenStream {
@@ -642,7 +759,7 @@ fn operation(op: &Operation, model: &Model) -> TokenStream {
         ty: error_ty,
         arms: error_arms,
         fallback,
-    } = failure(op);
+    } = failure(op, model);
     let docs = operation_docs(op);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
 

@@ -56,8 +56,8 @@ impl Client {
         match response.status().as_u16() {
             200 => support::json_body::<crate::types::Thing, _>(response).await,
             201 => support::json_body::<crate::types::Thing, _>(response).await,
-            404 => Err(support::documented_error(response).await),
-            _ => Err(support::documented_error(response).await),
+            404 => Err(support::documented_error(response, std::convert::identity).await),
+            _ => Err(support::documented_error(response, std::convert::identity).await),
         }
     }
     /// `POST /form`
@@ -152,7 +152,7 @@ impl Client {
     /// - [`Error::UnexpectedStatus`] for any status the API description does not list
     /// - [`Error::InvalidBody`] when a documented body does not decode
     /// - [`Error::Timeout`] and [`Error::Transport`] when no complete response arrives
-    pub async fn download(&self) -> Result<Vec<u8>, Error<serde_json::Value>> {
+    pub async fn download(&self) -> Result<Vec<u8>, Error<DownloadError>> {
         let url = support::build_url(&self.base_url, &[PathPart::Literal("/download")])?;
         let mut request = self.http.request(reqwest::Method::GET, url);
         if let Some(timeout) = self.timeout {
@@ -162,8 +162,12 @@ impl Client {
         let response = request.send().await?;
         match response.status().as_u16() {
             200 => response.bytes().await.map(|b| b.to_vec()).map_err(Error::from),
-            500 => Err(support::documented_error(response).await),
-            400..=499 => Err(support::documented_error(response).await),
+            500 => {
+                Err(support::documented_error(response, DownloadError::Status500).await)
+            }
+            400..=499 => {
+                Err(support::documented_error(response, DownloadError::Status4xx).await)
+            }
             _ => Err(support::unexpected(response).await),
         }
     }
@@ -189,6 +193,38 @@ impl Client {
         let response = request.send().await?;
         match response.status().as_u16() {
             200..=299 => Ok(()),
+            _ => Err(support::unexpected(response).await),
+        }
+    }
+    /// `GET /multi`
+    ///
+    /// Sends `GET /multi`.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::Api`] for status 409 (Conflicting kinds.), body `Vec<Problem>`
+    /// - [`Error::UnexpectedStatus`] for any status the API description does not list
+    /// - [`Error::InvalidBody`] when a documented body does not decode
+    /// - [`Error::Timeout`] and [`Error::Transport`] when no complete response arrives
+    pub async fn multi(&self) -> Result<MultiResponse, Error<serde_json::Value>> {
+        let url = support::build_url(&self.base_url, &[PathPart::Literal("/multi")])?;
+        let mut request = self.http.request(reqwest::Method::GET, url);
+        if let Some(timeout) = self.timeout {
+            request = request.timeout(timeout);
+        }
+        request = request.header(reqwest::header::ACCEPT, "application/json");
+        let response = request.send().await?;
+        match response.status().as_u16() {
+            200 => {
+                support::json_body::<crate::types::Thing, _>(response)
+                    .await
+                    .map(MultiResponse::Status200)
+            }
+            202 => {
+                response.text().await.map_err(Error::from).map(MultiResponse::Status202)
+            }
+            204 => Ok(MultiResponse::Status204),
+            409 => Err(support::documented_error(response, std::convert::identity).await),
             _ => Err(support::unexpected(response).await),
         }
     }
@@ -272,4 +308,30 @@ impl ClientBuilder {
             timeout: self.timeout,
         })
     }
+}
+/// The documented error bodies of [`Client::download`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DownloadError {
+    /// Server error.
+    Status500(crate::types::Problem),
+    /// Client error.
+    Status4xx(crate::types::DownloadResponse4xx),
+}
+impl std::fmt::Display for DownloadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Status500(body) => std::fmt::Display::fmt(body, f),
+            Self::Status4xx(body) => std::fmt::Display::fmt(body, f),
+        }
+    }
+}
+/// What [`Client::multi`] returns, by documented status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MultiResponse {
+    /// The thing.
+    Status200(crate::types::Thing),
+    /// Still working; a progress note.
+    Status202(String),
+    /// Nothing to report.
+    Status204,
 }

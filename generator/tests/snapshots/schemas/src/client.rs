@@ -52,7 +52,7 @@ impl Client {
         let response = request.send().await?;
         match response.status().as_u16() {
             200 => support::json_body::<crate::types::Pet, _>(response).await,
-            422 => Err(support::documented_error(response).await),
+            422 => Err(support::documented_error(response, std::convert::identity).await),
             _ => Err(support::unexpected(response).await),
         }
     }
