@@ -160,6 +160,8 @@ pub enum TypeKind {
     },
     /// A type alias, for component schemas that are not structs or enums.
     Alias(Ty),
+    /// A one-field tuple struct: an alias that would otherwise contain itself.
+    Newtype(Ty),
 }
 
 /// One property of a struct.
@@ -302,6 +304,7 @@ impl<'a> Registry<'a> {
     /// Wraps recursive uses in `Box` and decides `Display` for error bodies; call once at the end.
     pub fn finish(&mut self, error_bodies: &BTreeSet<String>) {
         self.untag_when_tag_is_a_field();
+        wrap_cyclic_aliases(&mut self.types);
         box_recursion(&mut self.types);
         for name in error_bodies {
             self.mark_display(name, 0);
@@ -1038,6 +1041,56 @@ fn variant_name_for(ty: &Ty, types: &BTreeMap<String, TypeDef>) -> String {
     }
 }
 
+/// A type alias is expanded where it is used, so one that contains itself (even inside a `Vec`)
+/// could never be expanded; such aliases become tuple structs, which are nominal.
+fn wrap_cyclic_aliases(types: &mut BTreeMap<String, TypeDef>) {
+    fn names(ty: &Ty, out: &mut BTreeSet<String>) {
+        match ty {
+            Ty::Named(name) => {
+                out.insert(name.clone());
+            }
+            Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) | Ty::Boxed(inner) => {
+                names(inner, out)
+            }
+            _ => {}
+        }
+    }
+    let aliases: BTreeMap<&String, BTreeSet<String>> = types
+        .iter()
+        .filter_map(|(name, def)| match &def.kind {
+            TypeKind::Alias(ty) => {
+                let mut out = BTreeSet::new();
+                names(ty, &mut out);
+                Some((name, out))
+            }
+            _ => None,
+        })
+        .collect();
+    let mut cyclic = Vec::new();
+    for start in aliases.keys() {
+        let mut seen = BTreeSet::new();
+        let mut stack: Vec<&String> = aliases[start].iter().collect();
+        while let Some(next) = stack.pop() {
+            if next == *start {
+                cyclic.push((*start).clone());
+                break;
+            }
+            if seen.insert(next) {
+                if let Some(targets) = aliases.get(next) {
+                    stack.extend(targets);
+                }
+            }
+        }
+    }
+    for name in cyclic {
+        if let Some(def) = types.get_mut(&name) {
+            if let TypeKind::Alias(ty) = &def.kind {
+                def.kind = TypeKind::Newtype(ty.clone());
+            }
+        }
+    }
+}
+
 /// Boxes each use of a type inside itself (directly, or through other structs and enums) so
 /// that every generated type has a finite size. `Vec` and maps already allocate, so only uses
 /// through plain fields and `Option` count.
@@ -1092,7 +1145,7 @@ fn payloads(kind: &TypeKind) -> Vec<&Ty> {
         TypeKind::Untagged { variants } | TypeKind::Tagged { variants, .. } => {
             variants.iter().map(|v| &v.ty).collect()
         }
-        TypeKind::Alias(ty) => vec![ty],
+        TypeKind::Alias(ty) | TypeKind::Newtype(ty) => vec![ty],
         TypeKind::StringEnum { .. } => Vec::new(),
     }
 }
@@ -1103,6 +1156,7 @@ fn payloads_mut(kind: &mut TypeKind) -> Vec<&mut Ty> {
         TypeKind::Untagged { variants } | TypeKind::Tagged { variants, .. } => {
             variants.iter_mut().map(|v| &mut v.ty).collect()
         }
+        TypeKind::Newtype(ty) => vec![ty],
         // An alias cannot be boxed inside itself; its uses are boxed instead.
         TypeKind::Alias(_) | TypeKind::StringEnum { .. } => Vec::new(),
     }

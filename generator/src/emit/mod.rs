@@ -134,7 +134,7 @@ fn uses(model: &Model, predicate: &dyn Fn(&Ty) -> bool) -> bool {
         TypeKind::Untagged { variants } | TypeKind::Tagged { variants, .. } => {
             variants.iter().any(|v| walk(&v.ty, predicate))
         }
-        TypeKind::Alias(ty) => walk(ty, predicate),
+        TypeKind::Alias(ty) | TypeKind::Newtype(ty) => walk(ty, predicate),
         TypeKind::StringEnum { .. } => false,
     });
     use crate::model::ResponseBody;

@@ -117,6 +117,14 @@ fn type_def(def: &TypeDef, model: &Model) -> TokenStream {
                 }
             }
         }
+        TypeKind::Newtype(ty) => {
+            let ty = ty_tokens(ty, false);
+            quote! {
+                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #ty);
+            }
+        }
         TypeKind::Alias(ty) => {
             let ty = ty_tokens(ty, false);
             quote! { pub type #name = #ty; }

@@ -103,6 +103,10 @@ impl std::fmt::Display for ErrorsDetailItemLocItem {
         }
     }
 }
+/// A list that holds lists of itself.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Forest(pub Vec<Forest>);
 /// The `Kind` schema.
 #[derive(
     Debug,
