@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 
 use generator::{emit, load, model, Config};
 
+use crate::synthetic::{synthetic, Version};
+
 /// Sizes of the synthetic specs, in operations.
 const SIZES: [usize; 4] = [10, 100, 1_000, 10_000];
 
@@ -25,9 +27,18 @@ pub fn run() -> Result<(), String> {
     );
     let seed_row = measure(&seed, 1, 21)?;
     println!("{}", seed_row.line("seed (1)"));
+    for version in [Version::V3_1, Version::V3_0] {
+        println!("synthetic specs, {version:?}");
+        table(version)?;
+    }
+    Ok(())
+}
+
+/// Times every size of synthetic spec in one OpenAPI version and prints the fitted cost.
+fn table(version: Version) -> Result<(), String> {
     let mut points = Vec::new();
     for size in SIZES {
-        let spec = synthetic(size);
+        let spec = synthetic(size, version);
         let repeats = if size >= 10_000 {
             3
         } else if size >= 1_000 {
@@ -168,57 +179,16 @@ fn fit(points: &[(f64, f64)]) -> (f64, f64) {
     (slope, my - slope * mx)
 }
 
-/// An OpenAPI 3.1 spec of `operations` FastAPI-style operations shaped like the seed: typed path
-/// parameters, a body with a nullable property, 204 and a 422 validation error, one body schema
-/// per operation so that types grow with the spec.
-pub fn synthetic(operations: usize) -> String {
-    let mut spec = String::from(
-        "openapi: 3.1.0\ninfo: {title: Synthetic, version: 1.0.0}\n\
-         servers: [{url: 'https://example.com'}]\nsecurity: [{Key: []}]\npaths:\n",
-    );
-    for i in 0..operations {
-        let _ = write!(
-            spec,
-            "  /v1/org/{{org_id}}/env/{{environment}}/thing{i}/{{thing_id}}:\n    post:\n      \
-             operationId: update_thing{i}_v1_org__org_id__env__environment__thing{i}__thing_id__post\n      \
-             summary: Update thing {i}\n      parameters:\n        \
-             - {{name: org_id, in: path, required: true, schema: {{type: string, format: uuid}}}}\n        \
-             - {{name: environment, in: path, required: true, schema: {{$ref: '#/components/schemas/Env'}}}}\n        \
-             - {{name: thing_id, in: path, required: true, schema: {{type: string}}}}\n      \
-             requestBody:\n        required: true\n        content:\n          application/json:\n            \
-             schema: {{$ref: '#/components/schemas/Body{i}'}}\n      responses:\n        \
-             '204': {{description: Done}}\n        '422':\n          description: Validation Error\n          \
-             content:\n            application/json:\n              \
-             schema: {{$ref: '#/components/schemas/HTTPValidationError'}}\n"
-        );
-    }
-    spec.push_str(
-        "components:\n  securitySchemes:\n    Key: {type: apiKey, in: header, name: X-Key}\n  schemas:\n    \
-         Env: {type: string, enum: [production, sandbox]}\n    HTTPValidationError:\n      type: object\n      \
-         properties:\n        detail: {type: array, items: {$ref: '#/components/schemas/ValidationError'}}\n    \
-         ValidationError:\n      type: object\n      required: [loc, msg, type]\n      properties:\n        \
-         loc: {type: array, items: {anyOf: [{type: string}, {type: integer}]}}\n        \
-         msg: {type: string}\n        type: {type: string}\n",
-    );
-    for i in 0..operations {
-        let _ = writeln!(
-            spec,
-            "    Body{i}:\n      type: object\n      required: [name]\n      properties:\n        \
-             name: {{type: string}}\n        key: {{anyOf: [{{type: string}}, {{type: 'null'}}]}}\n        \
-             count: {{type: [integer, 'null']}}"
-        );
-    }
-    spec
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn synthetic_specs_have_the_asked_number_of_operations() {
-        let document = load::load(&synthetic(7)).unwrap();
+        let document = load::load(&synthetic(7, Version::V3_1)).unwrap();
         assert_eq!(model::build(&document).unwrap().operations.len(), 7);
+        let document = load::load(&synthetic(3, Version::V3_0)).unwrap();
+        assert_eq!(model::build(&document).unwrap().operations.len(), 3);
     }
 
     #[test]

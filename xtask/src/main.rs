@@ -3,6 +3,7 @@
 mod bench;
 mod codegen;
 mod corpus;
+mod synthetic;
 
 use std::process::{Command, ExitCode};
 
