@@ -32,6 +32,33 @@ impl Client {
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
+    /// Starts a request with the client's timeout, the `Accept` header, and the credentials
+    /// of `schemes` that the client was given.
+    fn start(
+        &self,
+        method: reqwest::Method,
+        url: String,
+        accept: Option<&'static str>,
+        schemes: &[Scheme],
+    ) -> reqwest::RequestBuilder {
+        let mut request = self.http.request(method, url);
+        if let Some(timeout) = self.timeout {
+            request = request.timeout(timeout);
+        }
+        if let Some(accept) = accept {
+            request = request.header(reqwest::header::ACCEPT, accept);
+        }
+        for scheme in schemes {
+            match scheme {
+                Scheme::ManagementKey => {
+                    if let Some(value) = &self.management_key {
+                        request = request.header("X-Management-Key", value.clone());
+                    }
+                }
+            }
+        }
+        request
+    }
     /// Rotate Webhook Secret
     ///
     /// Sends `POST /v1/org/{org_id}/team/{team_id}/{environment}/webhook/{webhook_id}/secret/rotate`.
@@ -65,14 +92,13 @@ impl Client {
                 PathPart::Literal("/secret/rotate"),
             ],
         )?;
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        if let Some(timeout) = self.timeout {
-            request = request.timeout(timeout);
-        }
-        request = request.header(reqwest::header::ACCEPT, "application/json");
-        if let Some(value) = &self.management_key {
-            request = request.header("X-Management-Key", value.clone());
-        }
+        let mut request = self
+            .start(
+                reqwest::Method::POST,
+                url,
+                Some("application/json"),
+                &[Scheme::ManagementKey],
+            );
         request = request.json(body);
         let response = request.send().await?;
         match response.status().as_u16() {
@@ -169,4 +195,10 @@ impl ClientBuilder {
             management_key,
         })
     }
+}
+/// A security scheme an operation may authenticate with.
+#[derive(Debug, Clone, Copy)]
+enum Scheme {
+    /// The `ManagementKey` security scheme.
+    ManagementKey,
 }

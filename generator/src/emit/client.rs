@@ -8,6 +8,7 @@ use crate::model::{
     Auth, AuthKind, BodyEncoding, Model, Operation, Param, ParamIn, PathPart, ResponseBody,
     StatusMatch,
 };
+use crate::naming;
 use crate::schema::{Docs, Ty, TypeKind};
 
 /// The items of the `client` module.
@@ -80,7 +81,13 @@ pub fn client_module(model: &Model) -> TokenStream {
         ),
     };
 
-    let operations = model.operations.iter().map(|op| operation(op, model));
+    let with_schemes = !used_schemes(model).is_empty();
+    let operations = model
+        .operations
+        .iter()
+        .map(|op| operation(op, model, with_schemes));
+    let start = start_helper(model);
+    let scheme_enum = scheme_enum(model);
     let params_types = model.operations.iter().filter_map(params_type);
     let response_enums = model.operations.iter().map(|op| response_enums(op, model));
 
@@ -130,6 +137,8 @@ pub fn client_module(model: &Model) -> TokenStream {
             pub fn base_url(&self) -> &str {
                 &self.base_url
             }
+
+            #start
 
             #(#operations)*
         }
@@ -208,9 +217,107 @@ pub fn client_module(model: &Model) -> TokenStream {
             }
         }
 
+        #scheme_enum
         #(#params_types)*
         #(#response_enums)*
     }
+}
+
+/// The security schemes at least one operation lists, in the model's order.
+fn used_schemes(model: &Model) -> Vec<&Auth> {
+    model
+        .auth
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| model.operations.iter().any(|op| op.auth.contains(index)))
+        .map(|(_, auth)| auth)
+        .collect()
+}
+
+fn scheme_variant(auth: &Auth) -> proc_macro2::Ident {
+    format_ident!("{}", naming::type_name(&auth.field))
+}
+
+/// The private `Client::start`, which every operation begins with: the timeout, `Accept`, and
+/// the credentials of the schemes the operation lists. Keeping this out of each operation keeps
+/// large clients small.
+fn start_helper(model: &Model) -> TokenStream {
+    let used = used_schemes(model);
+    let timeout_and_accept = quote! {
+        let mut request = self.http.request(method, url);
+        if let Some(timeout) = self.timeout {
+            request = request.timeout(timeout);
+        }
+        if let Some(accept) = accept {
+            request = request.header(reqwest::header::ACCEPT, accept);
+        }
+    };
+    if used.is_empty() {
+        return quote! {
+            /// Starts a request with the client's timeout and the `Accept` header.
+            fn start(&self, method: reqwest::Method, url: String, accept: Option<&'static str>) -> reqwest::RequestBuilder {
+                #timeout_and_accept
+                request
+            }
+        };
+    }
+    let variants: Vec<_> = used.iter().map(|auth| scheme_variant(auth)).collect();
+    let arms = used.iter().zip(&variants).map(|(auth, variant)| {
+        let field = format_ident!("{}", auth.field);
+        let apply = match &auth.kind {
+            AuthKind::Header(name) => quote!(request.header(#name, value.clone())),
+            AuthKind::Bearer | AuthKind::Basic => {
+                quote!(request.header(reqwest::header::AUTHORIZATION, value.clone()))
+            }
+            AuthKind::Cookie(_) => quote!(request.header(reqwest::header::COOKIE, value.clone())),
+            AuthKind::Query(name) => quote!(request.query(&[(#name, value.expose())])),
+        };
+        quote! {
+            Scheme::#variant => {
+                if let Some(value) = &self.#field {
+                    request = #apply;
+                }
+            }
+        }
+    });
+    quote! {
+        /// Starts a request with the client's timeout, the `Accept` header, and the credentials
+        /// of `schemes` that the client was given.
+        fn start(
+            &self,
+            method: reqwest::Method,
+            url: String,
+            accept: Option<&'static str>,
+            schemes: &[Scheme],
+        ) -> reqwest::RequestBuilder {
+            #timeout_and_accept
+            for scheme in schemes {
+                match scheme {
+                    #(#arms)*
+                }
+            }
+            request
+        }
+    }
+}
+
+/// The security schemes operations can list, for [`start_helper`].
+fn scheme_enum(model: &Model) -> Option<TokenStream> {
+    let used = used_schemes(model);
+    if used.is_empty() {
+        return None;
+    }
+    let variants = used.iter().map(|auth| scheme_variant(auth));
+    let docs = used
+        .iter()
+        .map(|auth| format!(" The `{}` security scheme.", auth.scheme));
+    Some(quote! {
+        /// A security scheme an operation may authenticate with.
+        #[derive(Debug, Clone, Copy)]
+        enum Scheme {
+            #(#[doc = #docs] #variants,)*
+        }
+    })
 }
 
 fn auth_setter(auth: &Auth) -> TokenStream {
@@ -537,7 +644,8 @@ fn status_pattern(status: StatusMatch) -> TokenStream {
     }
 }
 
-fn operation(op: &Operation, model: &Model) -> TokenStream {
+/// One operation's method; `with_schemes` says whether `Client::start` takes a scheme list.
+fn operation(op: &Operation, model: &Model, with_schemes: bool) -> TokenStream {
     let name = format_ident!("{}", op.name);
     let method = format_ident!("{}", op.method);
     let path_params: Vec<&Param> = op
@@ -596,35 +704,12 @@ fn operation(op: &Operation, model: &Model) -> TokenStream {
         }
     });
 
-    let auth = op
+    let schemes = op
         .auth
         .iter()
         .filter_map(|index| model.auth.get(*index))
-        .map(|auth| {
-            let field = format_ident!("{}", auth.field);
-            match &auth.kind {
-                AuthKind::Header(name) => quote! {
-                    if let Some(value) = &self.#field {
-                        request = request.header(#name, value.clone());
-                    }
-                },
-                AuthKind::Bearer | AuthKind::Basic => quote! {
-                    if let Some(value) = &self.#field {
-                        request = request.header(reqwest::header::AUTHORIZATION, value.clone());
-                    }
-                },
-                AuthKind::Cookie(_) => quote! {
-                    if let Some(value) = &self.#field {
-                        request = request.header(reqwest::header::COOKIE, value.clone());
-                    }
-                },
-                AuthKind::Query(name) => quote! {
-                    if let Some(secret) = &self.#field {
-                        request = request.query(&[(#name, secret.expose())]);
-                    }
-                },
-            }
-        });
+        .map(scheme_variant);
+    let schemes = with_schemes.then(|| quote!(, &[#(Scheme::#schemes),*]));
 
     let query: Vec<TokenStream> = op
         .params
@@ -686,6 +771,7 @@ fn operation(op: &Operation, model: &Model) -> TokenStream {
             }
         }
     });
+    let headers: Vec<TokenStream> = headers.collect();
     let cookies: Vec<TokenStream> = op
         .params
         .iter()
@@ -748,8 +834,17 @@ fn operation(op: &Operation, model: &Model) -> TokenStream {
         .iter()
         .chain(&op.errors)
         .any(|r| matches!(r.body, ResponseBody::Json(_)));
-    let accept = wants_json
-        .then(|| quote!(request = request.header(reqwest::header::ACCEPT, "application/json");));
+    let adds = query.is_some() || !headers.is_empty() || cookies.is_some() || body.is_some();
+    let binding = if adds {
+        quote!(mut request)
+    } else {
+        quote!(request)
+    };
+    let accept = if wants_json {
+        quote!(Some("application/json"))
+    } else {
+        quote!(None)
+    };
 
     let Success {
         ty: success_ty,
@@ -769,12 +864,7 @@ fn operation(op: &Operation, model: &Model) -> TokenStream {
         #many_args
         pub async fn #name(&self, #(#args),*) -> Result<#success_ty, Error<#error_ty>> {
             let url = support::build_url(&self.base_url, &[#(#parts),*])?;
-            let mut request = self.http.request(reqwest::Method::#method, url);
-            if let Some(timeout) = self.timeout {
-                request = request.timeout(timeout);
-            }
-            #accept
-            #(#auth)*
+            let #binding = self.start(reqwest::Method::#method, url, #accept #schemes);
             #query
             #(#headers)*
             #cookies

@@ -28,6 +28,22 @@ impl Client {
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
+    /// Starts a request with the client's timeout and the `Accept` header.
+    fn start(
+        &self,
+        method: reqwest::Method,
+        url: String,
+        accept: Option<&'static str>,
+    ) -> reqwest::RequestBuilder {
+        let mut request = self.http.request(method, url);
+        if let Some(timeout) = self.timeout {
+            request = request.timeout(timeout);
+        }
+        if let Some(accept) = accept {
+            request = request.header(reqwest::header::ACCEPT, accept);
+        }
+        request
+    }
     /// `POST /json`
     ///
     /// Sends `POST /json`.
@@ -44,11 +60,8 @@ impl Client {
         body: Option<&crate::types::SendJsonBody>,
     ) -> Result<crate::types::Thing, Error<crate::types::Problem>> {
         let url = support::build_url(&self.base_url, &[PathPart::Literal("/json")])?;
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        if let Some(timeout) = self.timeout {
-            request = request.timeout(timeout);
-        }
-        request = request.header(reqwest::header::ACCEPT, "application/json");
+        let mut request = self
+            .start(reqwest::Method::POST, url, Some("application/json"));
         if let Some(body) = body {
             request = request.json(body);
         }
@@ -74,10 +87,7 @@ impl Client {
         body: &crate::types::SendFormBody,
     ) -> Result<(), Error<std::convert::Infallible>> {
         let url = support::build_url(&self.base_url, &[PathPart::Literal("/form")])?;
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        if let Some(timeout) = self.timeout {
-            request = request.timeout(timeout);
-        }
+        let mut request = self.start(reqwest::Method::POST, url, None);
         request = request.form(body);
         let response = request.send().await?;
         match response.status().as_u16() {
@@ -99,10 +109,7 @@ impl Client {
         body: &crate::types::UploadBody,
     ) -> Result<(), Error<std::convert::Infallible>> {
         let url = support::build_url(&self.base_url, &[PathPart::Literal("/upload")])?;
-        let mut request = self.http.request(reqwest::Method::PUT, url);
-        if let Some(timeout) = self.timeout {
-            request = request.timeout(timeout);
-        }
+        let mut request = self.start(reqwest::Method::PUT, url, None);
         request = {
             let (content_type, bytes) = support::multipart(body);
             request.header(reqwest::header::CONTENT_TYPE, content_type).body(bytes)
@@ -127,10 +134,7 @@ impl Client {
         body: Vec<u8>,
     ) -> Result<Option<String>, Error<std::convert::Infallible>> {
         let url = support::build_url(&self.base_url, &[PathPart::Literal("/raw")])?;
-        let mut request = self.http.request(reqwest::Method::PUT, url);
-        if let Some(timeout) = self.timeout {
-            request = request.timeout(timeout);
-        }
+        let mut request = self.start(reqwest::Method::PUT, url, None);
         request = request
             .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
             .body(body);
@@ -154,11 +158,7 @@ impl Client {
     /// - [`Error::Timeout`] and [`Error::Transport`] when no complete response arrives
     pub async fn download(&self) -> Result<Vec<u8>, Error<DownloadError>> {
         let url = support::build_url(&self.base_url, &[PathPart::Literal("/download")])?;
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        if let Some(timeout) = self.timeout {
-            request = request.timeout(timeout);
-        }
-        request = request.header(reqwest::header::ACCEPT, "application/json");
+        let request = self.start(reqwest::Method::GET, url, Some("application/json"));
         let response = request.send().await?;
         match response.status().as_u16() {
             200 => response.bytes().await.map(|b| b.to_vec()).map_err(Error::from),
@@ -186,10 +186,7 @@ impl Client {
             &self.base_url,
             &[PathPart::Literal("/only-default")],
         )?;
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        if let Some(timeout) = self.timeout {
-            request = request.timeout(timeout);
-        }
+        let request = self.start(reqwest::Method::GET, url, None);
         let response = request.send().await?;
         match response.status().as_u16() {
             200..=299 => Ok(()),
@@ -208,11 +205,7 @@ impl Client {
     /// - [`Error::Timeout`] and [`Error::Transport`] when no complete response arrives
     pub async fn multi(&self) -> Result<MultiResponse, Error<serde_json::Value>> {
         let url = support::build_url(&self.base_url, &[PathPart::Literal("/multi")])?;
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        if let Some(timeout) = self.timeout {
-            request = request.timeout(timeout);
-        }
-        request = request.header(reqwest::header::ACCEPT, "application/json");
+        let request = self.start(reqwest::Method::GET, url, Some("application/json"));
         let response = request.send().await?;
         match response.status().as_u16() {
             200 => {

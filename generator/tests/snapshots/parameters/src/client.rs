@@ -30,6 +30,22 @@ impl Client {
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
+    /// Starts a request with the client's timeout and the `Accept` header.
+    fn start(
+        &self,
+        method: reqwest::Method,
+        url: String,
+        accept: Option<&'static str>,
+    ) -> reqwest::RequestBuilder {
+        let mut request = self.http.request(method, url);
+        if let Some(timeout) = self.timeout {
+            request = request.timeout(timeout);
+        }
+        if let Some(accept) = accept {
+            request = request.header(reqwest::header::ACCEPT, accept);
+        }
+        request
+    }
     /// Read one item
     ///
     /// Sends `GET /items/{item-id}`.
@@ -54,11 +70,8 @@ impl Client {
                 PathPart::Param("item-id", &support::param_string(&item_id)),
             ],
         )?;
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        if let Some(timeout) = self.timeout {
-            request = request.timeout(timeout);
-        }
-        request = request.header(reqwest::header::ACCEPT, "application/json");
+        let mut request = self
+            .start(reqwest::Method::GET, url, Some("application/json"));
         let mut query: Vec<(&str, String)> = Vec::new();
         if let Some(value) = &params.fields {
             for item in value {
@@ -126,10 +139,7 @@ impl Client {
                 PathPart::Param("item-id", &support::param_string(&item_id)),
             ],
         )?;
-        let mut request = self.http.request(reqwest::Method::DELETE, url);
-        if let Some(timeout) = self.timeout {
-            request = request.timeout(timeout);
-        }
+        let mut request = self.start(reqwest::Method::DELETE, url, None);
         if let Some(value) = &params.x_trace {
             request = request
                 .header(
@@ -157,11 +167,8 @@ impl Client {
         params: &ListItemsItemsGetParams,
     ) -> Result<Vec<String>, Error<std::convert::Infallible>> {
         let url = support::build_url(&self.base_url, &[PathPart::Literal("/items")])?;
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        if let Some(timeout) = self.timeout {
-            request = request.timeout(timeout);
-        }
-        request = request.header(reqwest::header::ACCEPT, "application/json");
+        let mut request = self
+            .start(reqwest::Method::GET, url, Some("application/json"));
         let mut query: Vec<(&str, String)> = Vec::new();
         if let Some(value) = &params.ref_ {
             query.push(("ref", support::param_string(value)));
@@ -189,10 +196,7 @@ impl Client {
             &self.base_url,
             &[PathPart::Literal("/other/items")],
         )?;
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        if let Some(timeout) = self.timeout {
-            request = request.timeout(timeout);
-        }
+        let request = self.start(reqwest::Method::GET, url, None);
         let response = request.send().await?;
         match response.status().as_u16() {
             204 => Ok(()),

@@ -28,6 +28,22 @@ impl Client {
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
+    /// Starts a request with the client's timeout and the `Accept` header.
+    fn start(
+        &self,
+        method: reqwest::Method,
+        url: String,
+        accept: Option<&'static str>,
+    ) -> reqwest::RequestBuilder {
+        let mut request = self.http.request(method, url);
+        if let Some(timeout) = self.timeout {
+            request = request.timeout(timeout);
+        }
+        if let Some(accept) = accept {
+            request = request.header(reqwest::header::ACCEPT, accept);
+        }
+        request
+    }
     /// `POST /pets`
     ///
     /// Sends `POST /pets`.
@@ -43,11 +59,8 @@ impl Client {
         body: &crate::types::Pet,
     ) -> Result<crate::types::Pet, Error<crate::types::Errors>> {
         let url = support::build_url(&self.base_url, &[PathPart::Literal("/pets")])?;
-        let mut request = self.http.request(reqwest::Method::POST, url);
-        if let Some(timeout) = self.timeout {
-            request = request.timeout(timeout);
-        }
-        request = request.header(reqwest::header::ACCEPT, "application/json");
+        let mut request = self
+            .start(reqwest::Method::POST, url, Some("application/json"));
         request = request.json(body);
         let response = request.send().await?;
         match response.status().as_u16() {
@@ -69,11 +82,7 @@ impl Client {
         &self,
     ) -> Result<crate::types::Node, Error<std::convert::Infallible>> {
         let url = support::build_url(&self.base_url, &[PathPart::Literal("/tree")])?;
-        let mut request = self.http.request(reqwest::Method::GET, url);
-        if let Some(timeout) = self.timeout {
-            request = request.timeout(timeout);
-        }
-        request = request.header(reqwest::header::ACCEPT, "application/json");
+        let request = self.start(reqwest::Method::GET, url, Some("application/json"));
         let response = request.send().await?;
         match response.status().as_u16() {
             200 => support::json_body::<crate::types::Node, _>(response).await,
