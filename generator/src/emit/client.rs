@@ -506,6 +506,18 @@ struct Failure {
     fallback: TokenStream,
 }
 
+/// Whether `Display` writes values of `ty` exactly as they go on the wire.
+fn shows_as_wire_text(ty: &Ty, model: &Model) -> bool {
+    match ty {
+        Ty::Uuid | Ty::Int(_) | Ty::Bool => true,
+        Ty::Named(name) => model
+            .types
+            .get(name)
+            .is_some_and(|def| matches!(def.kind, TypeKind::StringEnum { .. })),
+        _ => false,
+    }
+}
+
 /// Whether the generated crate has `Display` for values of `ty`.
 fn displays(ty: &Ty, model: &Model) -> bool {
     match ty {
@@ -699,6 +711,10 @@ fn operation(op: &Operation, model: &Model, with_schemes: bool) -> TokenStream {
             let original = &param.original;
             match &param.ty {
                 Ty::String => quote!(PathPart::Param(#original, #ident)),
+                // These types' `Display` is their wire form, so no JSON round trip is needed.
+                ty if shows_as_wire_text(ty, model) => {
+                    quote!(PathPart::Param(#original, &#ident.to_string()))
+                }
                 _ => quote!(PathPart::Param(#original, &support::param_string(&#ident))),
             }
         }

@@ -67,7 +67,7 @@ impl Client {
             &self.base_url,
             &[
                 PathPart::Literal("/items/"),
-                PathPart::Param("item-id", &support::param_string(&item_id)),
+                PathPart::Param("item-id", &item_id.to_string()),
             ],
         )?;
         let mut request = self
@@ -136,7 +136,7 @@ impl Client {
             &self.base_url,
             &[
                 PathPart::Literal("/items/"),
-                PathPart::Param("item-id", &support::param_string(&item_id)),
+                PathPart::Param("item-id", &item_id.to_string()),
             ],
         )?;
         let mut request = self.start(reqwest::Method::DELETE, url, None);
