@@ -11,8 +11,51 @@ use crate::model::{
 use crate::naming;
 use crate::schema::{Docs, Ty, TypeKind};
 
-/// The items of the `client` module.
-pub fn client_module(model: &Model) -> TokenStream {
+/// How many operations one `impl Client` block holds. Large clients are written as several
+/// blocks so that each can be formatted on its own, in parallel; a client of up to this many
+/// operations has exactly one.
+pub const OPERATIONS_PER_PART: usize = 128;
+
+/// How many parts [`client_part`] splits the module into.
+pub fn client_parts(model: &Model) -> usize {
+    let chunks = model.operations.len().div_ceil(OPERATIONS_PER_PART).max(1);
+    // The first part holds the first block of operations; each other block is a part, and the
+    // per-operation types (parameters, response enums) follow in as many parts again.
+    chunks + chunks
+}
+
+/// One part of the `client` module, in file order; parts are formatted separately and joined.
+pub fn client_part(model: &Model, part: usize) -> TokenStream {
+    let chunks = client_parts(model) / 2;
+    let with_schemes = !used_schemes(model).is_empty();
+    let range = |chunk: usize| {
+        let start = (chunk * OPERATIONS_PER_PART).min(model.operations.len());
+        let end = ((chunk + 1) * OPERATIONS_PER_PART).min(model.operations.len());
+        &model.operations[start..end]
+    };
+    if part == 0 {
+        return client_head(model, range(0), with_schemes);
+    }
+    if part < chunks {
+        let operations = range(part)
+            .iter()
+            .map(|op| operation(op, model, with_schemes));
+        return quote! {
+            impl Client {
+                #(#operations)*
+            }
+        };
+    }
+    let items = range(part - chunks).iter().map(|op| {
+        let params = params_type(op);
+        let enums = response_enums(op, model);
+        quote!(#params #enums)
+    });
+    quote!(#(#items)*)
+}
+
+/// The module's opening: imports, the client, its builder, and the first operations.
+fn client_head(model: &Model, first: &[Operation], with_schemes: bool) -> TokenStream {
     let auth_fields: Vec<_> = model
         .auth
         .iter()
@@ -81,15 +124,9 @@ pub fn client_module(model: &Model) -> TokenStream {
         ),
     };
 
-    let with_schemes = !used_schemes(model).is_empty();
-    let operations = model
-        .operations
-        .iter()
-        .map(|op| operation(op, model, with_schemes));
+    let operations = first.iter().map(|op| operation(op, model, with_schemes));
     let start = start_helper(model);
     let scheme_enum = scheme_enum(model);
-    let params_types = model.operations.iter().filter_map(params_type);
-    let response_enums = model.operations.iter().map(|op| response_enums(op, model));
 
     // With no operations, the request plumbing has nothing to do.
     let no_operations = model.operations.is_empty().then(|| {
@@ -218,8 +255,6 @@ pub fn client_module(model: &Model) -> TokenStream {
         }
 
         #scheme_enum
-        #(#params_types)*
-        #(#response_enums)*
     }
 }
 

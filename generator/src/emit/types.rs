@@ -7,12 +7,27 @@ use super::{doc_attrs, ty_text, ty_tokens};
 use crate::model::Model;
 use crate::schema::{DisplayKind, Field, Ty, TypeDef, TypeKind};
 
-/// The items of the `types` module.
-pub fn types_module(model: &Model) -> TokenStream {
-    let items = model.types.values().map(|def| type_def(def, model));
-    quote! {
-        #![doc = " Types of the request and response bodies and parameters the API describes."]
+/// How many types one part of the module holds (see [`types_part`]).
+pub const TYPES_PER_PART: usize = 256;
 
+/// How many parts [`types_part`] splits the module into.
+pub fn types_parts(model: &Model) -> usize {
+    model.types.len().div_ceil(TYPES_PER_PART).max(1)
+}
+
+/// One part of the `types` module, in file order; parts are formatted separately and joined.
+pub fn types_part(model: &Model, part: usize) -> TokenStream {
+    let items = model
+        .types
+        .values()
+        .skip(part * TYPES_PER_PART)
+        .take(TYPES_PER_PART)
+        .map(|def| type_def(def, model));
+    let doc = (part == 0).then(|| {
+        quote!(#![doc = " Types of the request and response bodies and parameters the API describes."])
+    });
+    quote! {
+        #doc
         #(#items)*
     }
 }
