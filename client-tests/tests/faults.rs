@@ -212,6 +212,9 @@ async fn too_many_requests_keeps_status_and_body() {
     };
     assert_eq!(status.as_u16(), 429);
     assert_eq!(body.text(), r#"{"detail":"Rate limit exceeded"}"#);
+    // The caller decides when to retry, so the server's advice must reach it.
+    assert_eq!(body.header("retry-after"), Some("7"));
+    assert_eq!(body.content_type(), Some("application/json"));
 }
 
 #[tokio::test]
@@ -255,6 +258,12 @@ async fn huge_undocumented_body_is_truncated() {
     );
     assert!(text.contains("500"), "{text}");
     assert!(text.contains("start of a very large error page"), "{text}");
+    let debug = format!("{error:?}");
+    assert!(
+        debug.chars().count() < 1000,
+        "Debug is not bounded: {} chars",
+        debug.len()
+    );
 }
 
 #[tokio::test]

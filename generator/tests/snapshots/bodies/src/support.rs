@@ -130,7 +130,8 @@ impl<E: fmt::Debug + fmt::Display> std::error::Error for Error<E> {
 #[derive(Clone, PartialEq, Eq)]
 pub struct Body {
     bytes: Vec<u8>,
-    content_type: Option<String>,
+    // Boxed so that every `Result<_, Error<_>>` stays small.
+    headers: Box<reqwest::header::HeaderMap>,
     truncated: bool,
 }
 
@@ -145,9 +146,20 @@ impl Body {
         String::from_utf8_lossy(&self.bytes)
     }
 
-    /// The `Content-Type` header of the response, if it had one.
+    /// The `Content-Type` header of the response, if it had a readable one.
     pub fn content_type(&self) -> Option<&str> {
-        self.content_type.as_deref()
+        self.header(reqwest::header::CONTENT_TYPE.as_str())
+    }
+
+    /// A response header as text, such as `Retry-After` on a 429; `None` when it is absent or
+    /// not visible ASCII.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+
+    /// Every header of the response.
+    pub fn headers(&self) -> &reqwest::header::HeaderMap {
+        &self.headers
     }
 
     /// Whether the server sent more than [`MAX_ERROR_BODY_BYTES`] and the rest was dropped.
@@ -157,10 +169,15 @@ impl Body {
 }
 
 impl fmt::Debug for Body {
+    /// Shows an excerpt, like `Display`: error bodies can be large, and logs should stay short.
+    /// Headers other than the content type are left out, since they may carry cookies.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = self.text();
+        let excerpt: String = text.chars().take(DISPLAY_EXCERPT_CHARS).collect();
         f.debug_struct("Body")
-            .field("text", &self.text())
-            .field("content_type", &self.content_type)
+            .field("excerpt", &excerpt)
+            .field("len", &self.bytes.len())
+            .field("content_type", &self.content_type())
             .field("truncated", &self.truncated)
             .finish()
     }
@@ -369,11 +386,7 @@ fn percent_decode_fully(value: &str) -> Cow<'_, str> {
 
 /// Reads at most [`MAX_ERROR_BODY_BYTES`] of a response body.
 pub(crate) async fn read_limited(mut response: reqwest::Response) -> Result<Body, reqwest::Error> {
-    let content_type = response
-        .headers()
-        .get(reqwest::header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .map(str::to_owned);
+    let headers = Box::new(response.headers().clone());
     let mut bytes = Vec::new();
     let mut truncated = false;
     while let Some(chunk) = response.chunk().await? {
@@ -387,7 +400,7 @@ pub(crate) async fn read_limited(mut response: reqwest::Response) -> Result<Body
     }
     Ok(Body {
         bytes,
-        content_type,
+        headers,
         truncated,
     })
 }
@@ -414,11 +427,22 @@ pub(crate) async fn documented_error<T: serde::de::DeserializeOwned, E>(
     };
     if body.truncated {
         let reason = format!("body exceeds {MAX_ERROR_BODY_BYTES} bytes");
-        return Error::InvalidBody { status, body, reason };
+        return Error::InvalidBody {
+            status,
+            body,
+            reason,
+        };
     }
     match serde_json::from_slice(&body.bytes) {
-        Ok(decoded) => Error::Api { status, body: wrap(decoded) },
-        Err(e) => Error::InvalidBody { status, body, reason: e.to_string() },
+        Ok(decoded) => Error::Api {
+            status,
+            body: wrap(decoded),
+        },
+        Err(e) => Error::InvalidBody {
+            status,
+            body,
+            reason: e.to_string(),
+        },
     }
 }
 
@@ -427,11 +451,7 @@ pub(crate) async fn json_body<T: serde::de::DeserializeOwned, E>(
     response: reqwest::Response,
 ) -> Result<T, Error<E>> {
     let status = response.status();
-    let content_type = response
-        .headers()
-        .get(reqwest::header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .map(str::to_owned);
+    let headers = Box::new(response.headers().clone());
     let bytes = response.bytes().await?;
     serde_json::from_slice(&bytes).map_err(|e| Error::InvalidBody {
         status,
@@ -439,7 +459,7 @@ pub(crate) async fn json_body<T: serde::de::DeserializeOwned, E>(
         body: Body {
             truncated: bytes.len() > MAX_ERROR_BODY_BYTES,
             bytes: bytes[..bytes.len().min(MAX_ERROR_BODY_BYTES)].to_vec(),
-            content_type,
+            headers,
         },
     })
 }
