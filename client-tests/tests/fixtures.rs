@@ -82,11 +82,13 @@ async fn form_bodies_are_url_encoded() {
 }
 
 #[tokio::test]
-async fn multipart_bodies_have_one_part_per_property() {
+async fn multipart_bodies_send_text_parts_and_file_parts() {
     let server = Server::start(Reply::status(202)).await;
     let body = UploadBody {
         title: Some("Report".into()),
-        file: Some("contents".into()),
+        file: vec![0, 255, b'\r', b'\n'],
+        extras: Some(vec![b"one".to_vec(), b"two".to_vec()]),
+        tags: Some(vec!["a".into(), "b".into()]),
     };
     bodies_client(&server).upload(&body).await.unwrap();
     let request = server.single_request();
@@ -94,13 +96,38 @@ async fn multipart_bodies_have_one_part_per_property() {
     let boundary = content_type
         .strip_prefix("multipart/form-data; boundary=")
         .unwrap();
-    let text = String::from_utf8(request.body).unwrap();
-    let expected = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nReport\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\ncontents\r\n\
-         --{boundary}--\r\n"
+    let text = |name: &str, value: &str| {
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        )
+        .into_bytes()
+    };
+    let file = |name: &str, value: &[u8]| {
+        let mut part = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; \
+             filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        part.extend_from_slice(value);
+        part.extend_from_slice(b"\r\n");
+        part
+    };
+    let expected = [
+        text("title", "Report"),
+        file("file", &[0, 255, b'\r', b'\n']),
+        file("extras", b"one"),
+        file("extras", b"two"),
+        text("tags", "a"),
+        text("tags", "b"),
+        format!("--{boundary}--\r\n").into_bytes(),
+    ]
+    .concat();
+    assert_eq!(
+        request.body,
+        expected,
+        "{}",
+        String::from_utf8_lossy(&request.body)
     );
-    assert_eq!(text, expected);
 }
 
 #[tokio::test]

@@ -534,31 +534,87 @@ pub(crate) fn cookie_value<T: serde::Serialize>(value: &T) -> String {
     percent_encoding::utf8_percent_encode(&param_string(value), COOKIE).to_string()
 }
 
-/// Encodes an object as `multipart/form-data`, one text part per property; nested values are
-/// sent as JSON text. Returns the content type (with its boundary) and the body.
-pub(crate) fn multipart<T: serde::Serialize>(value: &T) -> (String, Vec<u8>) {
-    let boundary = format!("----generated-client-boundary-{:016x}", boundary_seed());
-    let mut body = Vec::new();
-    if let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(value) {
-        for (name, field) in fields {
-            if field.is_null() {
-                continue;
-            }
-            let text = match field {
-                serde_json::Value::String(text) => text,
-                other => other.to_string(),
-            };
-            let name = name.replace('"', "%22").replace(['\r', '\n'], " ");
-            body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
-            body.extend_from_slice(
-                format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
-            );
-            body.extend_from_slice(text.as_bytes());
-            body.extend_from_slice(b"\r\n");
+/// A `multipart/form-data` body under construction: text parts for ordinary values, file
+/// parts for bytes.
+pub(crate) struct Multipart {
+    boundary: String,
+    body: Vec<u8>,
+}
+
+impl Multipart {
+    pub(crate) fn new() -> Self {
+        let boundary = format!("----generated-client-boundary-{:016x}", boundary_seed());
+        Self {
+            boundary,
+            body: Vec::new(),
         }
     }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
+
+    /// Adds a value as text: strings as they are, arrays as one part per item (as form servers
+    /// read repeated fields), anything else as JSON; `null` and `None` add nothing.
+    pub(crate) fn text<T: serde::Serialize>(&mut self, name: &str, value: &T) {
+        match serde_json::to_value(value) {
+            Ok(serde_json::Value::Array(items)) => {
+                for item in items {
+                    self.text_value(name, item);
+                }
+            }
+            Ok(value) => self.text_value(name, value),
+            Err(_) => {}
+        }
+    }
+
+    fn text_value(&mut self, name: &str, value: serde_json::Value) {
+        let text = match value {
+            serde_json::Value::Null => return,
+            serde_json::Value::String(text) => text,
+            other => other.to_string(),
+        };
+        self.part(name, None, text.as_bytes());
+    }
+
+    /// Adds bytes as a file part named after the field.
+    pub(crate) fn file(&mut self, name: &str, bytes: &[u8]) {
+        self.part(name, Some("application/octet-stream"), bytes);
+    }
+
+    /// Adds every property of an object as text (for bodies without a declared shape).
+    pub(crate) fn fields<T: serde::Serialize>(&mut self, value: &T) {
+        if let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(value) {
+            for (name, field) in fields {
+                self.text_value(&name, field);
+            }
+        }
+    }
+
+    fn part(&mut self, name: &str, file_type: Option<&str>, bytes: &[u8]) {
+        // Quotes and line breaks would end the header early; names come from the API
+        // description, so this only guards against odd ones.
+        let name = name.replace('"', "%22").replace(['\r', '\n'], " ");
+        let mut head = format!(
+            "--{}\r\nContent-Disposition: form-data; name=\"{name}\"",
+            self.boundary
+        );
+        if let Some(file_type) = file_type {
+            head.push_str(&format!(
+                "; filename=\"{name}\"\r\nContent-Type: {file_type}"
+            ));
+        }
+        head.push_str("\r\n\r\n");
+        self.body.extend_from_slice(head.as_bytes());
+        self.body.extend_from_slice(bytes);
+        self.body.extend_from_slice(b"\r\n");
+    }
+
+    /// The content type (with its boundary) and the finished body.
+    pub(crate) fn finish(mut self) -> (String, Vec<u8>) {
+        self.body
+            .extend_from_slice(format!("--{}--\r\n", self.boundary).as_bytes());
+        (
+            format!("multipart/form-data; boundary={}", self.boundary),
+            self.body,
+        )
+    }
 }
 
 /// A value that differs between requests, so a boundary is unlikely to occur in the data.

@@ -631,7 +631,11 @@ fn build_body(
     };
     let ty = match (encoding, ty) {
         // Form encodings need an object; anything else is sent as a free-form map.
-        (BodyEncoding::Form | BodyEncoding::Multipart, ty @ Ty::Named(_)) => ty,
+        (BodyEncoding::Multipart, Ty::Named(name)) => {
+            registry.bytes_for_binary_fields(&name);
+            Ty::Named(name)
+        }
+        (BodyEncoding::Form, ty @ Ty::Named(_)) => ty,
         (BodyEncoding::Form | BodyEncoding::Multipart, _) => {
             registry.warnings.push(Warning {
                 location: here,

@@ -177,6 +177,8 @@ pub struct Field {
     pub required: bool,
     /// Whether the property may be `null`.
     pub nullable: bool,
+    /// Whether the schema says the string is raw bytes (`format: binary`), as file uploads do.
+    pub binary: bool,
     /// Documentation.
     pub docs: Docs,
 }
@@ -380,6 +382,28 @@ impl<'a> Registry<'a> {
             format!("unsupported `$ref` `{reference}`; using serde_json::Value"),
         );
         Ok(Ty::Json)
+    }
+
+    /// Types the binary properties of struct `name` as bytes. Called for structs sent as
+    /// `multipart/form-data`, where such properties are file parts; in JSON there is no byte
+    /// type, so elsewhere they stay strings.
+    pub fn bytes_for_binary_fields(&mut self, name: &str) {
+        fn to_bytes(ty: &mut Ty) {
+            match ty {
+                Ty::String => *ty = Ty::Bytes,
+                Ty::Option(inner) | Ty::Vec(inner) => to_bytes(inner),
+                _ => {}
+            }
+        }
+        if let Some(TypeDef {
+            kind: TypeKind::Struct { fields, .. },
+            ..
+        }) = self.types.get_mut(name)
+        {
+            for field in fields.iter_mut().filter(|f| f.binary) {
+                to_bytes(&mut field.ty);
+            }
+        }
     }
 
     /// A reference to a schema the document does not define: the document is broken there, but
@@ -597,6 +621,7 @@ impl<'a> Registry<'a> {
                 ty,
                 required,
                 nullable,
+                binary: is_binary(&property),
                 docs,
             });
         }
@@ -999,9 +1024,22 @@ fn variant_name<T: serde::Serialize>(format: &VariantOrUnknownOrEmpty<T>) -> Opt
 fn string_type(format: Option<&str>) -> Ty {
     match format {
         Some("uuid") => Ty::Uuid,
-        // FIXME: `binary` inside JSON or multipart objects is a string here; only whole request
-        // bodies are typed as bytes.
+        // `binary` is bytes only where the encoding can carry them: whole request bodies, and
+        // file parts of multipart bodies (see `bytes_for_binary_fields`).
         _ => Ty::String,
+    }
+}
+
+/// Whether an inline schema is a binary string, or a list of them (several files in one field).
+fn is_binary(schema: &ReferenceOr<Schema>) -> bool {
+    let ReferenceOr::Item(schema) = schema else {
+        return false;
+    };
+    let view = View::of(schema);
+    match view.typ {
+        Some("string") => view.format.as_deref() == Some("binary"),
+        Some("array") => view.items.is_some_and(|items| is_binary(&unbox(items))),
+        _ => false,
     }
 }
 

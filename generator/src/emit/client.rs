@@ -691,6 +691,46 @@ fn status_pattern(status: StatusMatch) -> TokenStream {
     }
 }
 
+/// Statements adding each property of a multipart body to `form`: bytes as file parts,
+/// everything else as text.
+fn multipart_parts(ty: &Ty, model: &Model) -> TokenStream {
+    let fields = match ty {
+        Ty::Named(name) => match model.types.get(name).map(|def| &def.kind) {
+            Some(TypeKind::Struct {
+                fields,
+                extra: None,
+            }) => fields,
+            _ => return quote!(form.fields(body);),
+        },
+        _ => return quote!(form.fields(body);),
+    };
+    let parts = fields.iter().map(|field| {
+        let ident = format_ident!("{}", field.name);
+        let name = &field.original;
+        let bytes = |ty: &Ty| *ty == Ty::Bytes;
+        match &field.ty {
+            Ty::Bytes => quote!(form.file(#name, &body.#ident);),
+            Ty::Option(inner) if bytes(inner) => quote! {
+                if let Some(file) = &body.#ident {
+                    form.file(#name, file);
+                }
+            },
+            Ty::Vec(inner) if bytes(inner) => quote! {
+                for file in &body.#ident {
+                    form.file(#name, file);
+                }
+            },
+            Ty::Option(inner) if matches!(inner.as_ref(), Ty::Vec(item) if bytes(item)) => quote! {
+                for file in body.#ident.iter().flatten() {
+                    form.file(#name, file);
+                }
+            },
+            _ => quote!(form.text(#name, &body.#ident);),
+        }
+    });
+    quote!(#(#parts)*)
+}
+
 /// One operation's method; `with_schemes` says whether `Client::start` takes a scheme list.
 fn operation(op: &Operation, model: &Model, with_schemes: bool) -> TokenStream {
     let name = format_ident!("{}", op.name);
@@ -861,10 +901,15 @@ fn operation(op: &Operation, model: &Model, with_schemes: bool) -> TokenStream {
         let send = match body.encoding {
             BodyEncoding::Json => quote!(request.json(body)),
             BodyEncoding::Form => quote!(request.form(body)),
-            BodyEncoding::Multipart => quote! {{
-                let (content_type, bytes) = support::multipart(body);
-                request.header(reqwest::header::CONTENT_TYPE, content_type).body(bytes)
-            }},
+            BodyEncoding::Multipart => {
+                let parts = multipart_parts(&body.ty, model);
+                quote! {{
+                    let mut form = support::Multipart::new();
+                    #parts
+                    let (content_type, bytes) = form.finish();
+                    request.header(reqwest::header::CONTENT_TYPE, content_type).body(bytes)
+                }}
+            }
             BodyEncoding::Bytes | BodyEncoding::Text => quote! {
                 request.header(reqwest::header::CONTENT_TYPE, #media).body(body)
             },

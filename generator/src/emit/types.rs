@@ -308,6 +308,7 @@ mod tests {
             ty: Ty::Option(Box::new(Ty::String)),
             required: false,
             nullable: false,
+            binary: false,
             docs: Docs::default(),
         };
         let text = field_def(&field).to_string();

@@ -111,7 +111,14 @@ impl Client {
         let url = support::build_url(&self.base_url, &[PathPart::Literal("/upload")])?;
         let mut request = self.start(reqwest::Method::PUT, url, None);
         request = {
-            let (content_type, bytes) = support::multipart(body);
+            let mut form = support::Multipart::new();
+            form.text("title", &body.title);
+            form.file("file", &body.file);
+            for file in body.extras.iter().flatten() {
+                form.file("extras", file);
+            }
+            form.text("tags", &body.tags);
+            let (content_type, bytes) = form.finish();
             request.header(reqwest::header::CONTENT_TYPE, content_type).body(bytes)
         };
         let response = request.send().await?;

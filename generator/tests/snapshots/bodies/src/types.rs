@@ -74,7 +74,7 @@ pub struct Thing {
     pub created: Option<String>,
 }
 /// A value described inline at `#/paths/~1upload/put/requestBody/content/multipart~1form-data/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UploadBody {
     /// The `title` property.
     ///
@@ -82,8 +82,15 @@ pub struct UploadBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The `file` property.
+    pub file: Vec<u8>,
+    /// The `extras` property.
     ///
     /// Optional: `None` leaves the property out of the JSON, which the API reads as absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file: Option<String>,
+    pub extras: Option<Vec<Vec<u8>>>,
+    /// The `tags` property.
+    ///
+    /// Optional: `None` leaves the property out of the JSON, which the API reads as absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
 }
