@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 
 use crate::{bench_dir, progenitor_generate, repo_root, seed_3_0};
 
-/// The manifest of the progenitor crate: the dependencies progenitor 0.15.1's README lists for
+/// The manifest of a progenitor crate: the dependencies progenitor 0.15.1's README lists for
 /// generated code (`build.rs` section), plus `uuid` with the features it names for specs that
-/// use `format: uuid`, as the seed does.
+/// use `format: uuid`, as the seed does. `{reqwest}` is the `reqwest` line.
 const PROGENITOR_MANIFEST: &str = r#"[package]
 name = "progenitor-seed-client"
 version = "0.1.0"
@@ -20,7 +20,7 @@ publish = false
 [dependencies]
 futures = "0.3"
 progenitor-client = "=0.15.1"
-reqwest = { version = "0.13", features = ["json", "query", "stream"] }
+{reqwest}
 serde = { version = "1.0", features = ["derive"] }
 serde_json = "1.0"
 uuid = { version = "1.0.0", features = ["serde", "v4"] }
@@ -28,7 +28,20 @@ uuid = { version = "1.0.0", features = ["serde", "v4"] }
 [workspace]
 "#;
 
-/// Builds both crates one after the other and prints their wall time and crate counts.
+/// The `reqwest` line as the README gives it: default features, so TLS through rustls with
+/// aws-lc-rs, HTTP/2 and system proxies.
+const REQWEST_AS_DOCUMENTED: &str =
+    r#"reqwest = { version = "0.13", features = ["json", "query", "stream"] }"#;
+
+/// The least `reqwest` that progenitor's code compiles against: no TLS, no HTTP/2, so the crate
+/// can only talk plain HTTP. Not a usable client for an HTTPS API, but it separates the cost of
+/// progenitor's code and runtime from the cost of the TLS stack its README pulls in.
+const REQWEST_WITHOUT_DEFAULTS: &str = concat!(
+    r#"reqwest = { version = "0.13", default-features = false, "#,
+    r#"features = ["json", "query", "stream"] }"#
+);
+
+/// Builds each crate one after the other and prints its wall time and crate counts.
 pub fn run() -> Result<(), String> {
     let work = bench_dir().join("target/build-cost");
 
@@ -40,31 +53,52 @@ pub fn run() -> Result<(), String> {
     let text = read(&manifest)?;
     write(&manifest, &format!("{text}\n[workspace]\n"))?;
 
-    let theirs = work.join("progenitor-client");
-    fresh(&theirs)?;
     let code = progenitor_generate(&seed_3_0()?)
         .map_err(|e| format!("progenitor cannot generate the seed: {e}"))?;
-    fs::create_dir_all(theirs.join("src")).map_err(|e| e.to_string())?;
-    write(&theirs.join("Cargo.toml"), PROGENITOR_MANIFEST)?;
-    write(&theirs.join("src/lib.rs"), &code)?;
+    let mut theirs = Vec::new();
+    for (name, label, reqwest) in [
+        ("progenitor", "progenitor 0.15.1", REQWEST_AS_DOCUMENTED),
+        (
+            "progenitor-no-tls",
+            "progenitor without TLS",
+            REQWEST_WITHOUT_DEFAULTS,
+        ),
+    ] {
+        let dir = work.join(name);
+        fresh(&dir)?;
+        fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
+        write(
+            &dir.join("Cargo.toml"),
+            &PROGENITOR_MANIFEST.replace("{reqwest}", reqwest),
+        )?;
+        write(&dir.join("src/lib.rs"), &code)?;
+        theirs.push((name, label, dir));
+    }
 
     println!("build cost: clean `cargo build --offline --jobs 2` (debug), fresh target directory,");
     println!("versions seeded from bench/Cargo.lock; progenitor's crate is generated from the 3.0");
-    println!("seed with the dependencies its README lists");
+    println!("seed with the dependencies its README lists (and, for comparison, without reqwest's");
+    println!("default features, which leaves it without TLS)");
     println!(
         "{:>22} {:>9} {:>9} {:>17} {:>11}",
         "crate", "wall s", "compiled", "locked packages", "target MiB"
     );
     let mine = build(&ours, &work.join("target-generated-client"))?;
     println!("{}", mine.line("generated-client"));
-    let other = build(&theirs, &work.join("target-progenitor-client"))?;
-    println!("{}", other.line("progenitor 0.15.1"));
-    println!(
-        "ours/progenitor: wall time {:.2}, crates compiled {:.2}, target size {:.2}",
-        mine.wall.as_secs_f64() / other.wall.as_secs_f64(),
-        mine.compiled as f64 / other.compiled as f64,
-        mine.target_mib / other.target_mib
-    );
+    let mut others = Vec::new();
+    for (name, label, dir) in &theirs {
+        let other = build(dir, &work.join(format!("target-{name}")))?;
+        println!("{}", other.line(label));
+        others.push((label, other));
+    }
+    for (label, other) in others {
+        println!(
+            "ours/{label}: wall time {:.2}, crates compiled {:.2}, target size {:.2}",
+            mine.wall.as_secs_f64() / other.wall.as_secs_f64(),
+            mine.compiled as f64 / other.compiled as f64,
+            mine.target_mib / other.target_mib
+        );
+    }
     Ok(())
 }
 

@@ -71,7 +71,11 @@ async fn measure(server: &Server) -> Result<(), String> {
     let seen = server.recorded();
     match seen.as_slice() {
         [a, b] if a == b => {}
-        _ => return Err(format!("the two clients sent different requests:\n{seen:#?}")),
+        _ => {
+            return Err(format!(
+                "the two clients sent different requests:\n{seen:#?}"
+            ))
+        }
     }
 
     for _ in 0..WARM_UP {
@@ -183,7 +187,8 @@ impl HandWritten {
     }
 
     async fn rotate(&self) -> Result<(), String> {
-        let segment = |value: &str| percent_encoding::utf8_percent_encode(value, SEGMENT).to_string();
+        let segment =
+            |value: &str| percent_encoding::utf8_percent_encode(value, SEGMENT).to_string();
         let url = format!(
             "{}/v1/org/{}/team/{}/{}/webhook/{}/secret/rotate",
             self.base_url,

@@ -10,13 +10,19 @@ mod build_cost;
 mod client;
 mod generation;
 #[path = "../../xtask/src/synthetic.rs"]
-#[allow(dead_code, reason = "only the 3.0 form is used: progenitor reads no 3.1")]
+#[allow(
+    dead_code,
+    reason = "only the 3.0 form is used: progenitor reads no 3.1"
+)]
 mod synthetic;
 
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
+
+/// One part of the benchmark; it prints its own table.
+type Section = fn() -> Result<(), String>;
 
 const USAGE: &str = "usage: bench [generation] [client] [build]   (none: all three)";
 
@@ -29,7 +35,7 @@ fn main() -> ExitCode {
     }
     let wanted = |name: &str| args.is_empty() || args.iter().any(|a| a == name);
 
-    let sections: [(&str, fn() -> Result<(), String>); 3] = [
+    let sections: [(&str, Section); 3] = [
         ("generation", generation::run),
         ("client", client::run),
         ("build", build_cost::run),
@@ -79,7 +85,9 @@ fn progenitor_generate(spec: &str) -> Result<String, String> {
         let document: openapiv3::OpenAPI =
             serde_yaml::from_str(spec).map_err(|e| format!("YAML: {e}"))?;
         let mut generator = progenitor::Generator::default();
-        let tokens = generator.generate_tokens(&document).map_err(|e| e.to_string())?;
+        let tokens = generator
+            .generate_tokens(&document)
+            .map_err(|e| e.to_string())?;
         let file: syn::File = syn::parse2(tokens).map_err(|e| format!("syn: {e}"))?;
         Ok(prettyplease::unparse(&file))
     };

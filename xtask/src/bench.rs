@@ -1,10 +1,13 @@
 //! `cargo xtask bench`: times each generator stage on the seed spec and on synthetic specs of
-//! 10 to 10 000 operations, and fits the per-operation cost.
+//! 10 to 10 000 operations, and fits the per-operation cost. With `--compare` it then runs the
+//! comparison crate in `bench/`: generation against progenitor, the client against hand-written
+//! reqwest, and the clean-build cost of both clients.
 //!
 //! Run it with `cargo xtask bench` (the alias builds xtask in the dev profile); for figures worth
-//! comparing, use `cargo run --release -p xtask -- bench`.
+//! comparing, use `cargo run --release -p xtask -- bench [--compare]`.
 
 use std::fmt::Write as _;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use generator::{emit, load, model, Config};
@@ -32,6 +35,28 @@ pub fn run() -> Result<(), String> {
         table(version)?;
     }
     Ok(())
+}
+
+/// Runs the comparison benchmarks of `bench/`, a crate outside the workspace so that progenitor
+/// is only ever compiled for them. The comparison crate is always built in release mode, whatever
+/// profile xtask itself was built in.
+pub fn compare() -> Result<(), String> {
+    let manifest = super::codegen::root().join("bench/Cargo.toml");
+    println!();
+    println!("comparisons (bench/): building them the first time takes several minutes");
+    // Fetching everything in bench's lock, not only what its build needs, is what lets the
+    // build-cost section then build its crates offline. No `--locked`: when the generator gains a
+    // dependency, cargo adds it to bench/Cargo.lock instead of refusing to run.
+    super::run(
+        Command::new("cargo")
+            .args(["fetch", "--manifest-path"])
+            .arg(&manifest),
+    )?;
+    super::run(
+        Command::new("cargo")
+            .args(["run", "--release", "--manifest-path"])
+            .arg(&manifest),
+    )
 }
 
 /// Times every size of synthetic spec in one OpenAPI version and prints the fitted cost.

@@ -17,8 +17,11 @@ commands:
                                              pinned public corpus, downloaded into target/corpus
   generate <SPEC> --out <DIR> [--name <CRATE>]
                                              write a client crate for any spec file
-  bench                                      time each generator stage on the seed spec and on
-                                             synthetic specs of 10 to 10 000 operations
+  bench [--compare]                          time each generator stage on the seed spec and on
+                                             synthetic specs of 10 to 10 000 operations;
+                                             --compare then runs bench/: generation against
+                                             progenitor, client overhead and build cost
+                                             (minutes; the first run compiles progenitor)
   test                                       install what the tests need (Prism, with npm ci)
                                              and run every test of the workspace";
 
@@ -31,6 +34,7 @@ fn main() -> ExitCode {
         ["generate", rest @ ..] => codegen::generate_command(rest),
         ["corpus", rest @ ..] => corpus::run(rest),
         ["bench"] => bench::run(),
+        ["bench", "--compare"] => bench::run().and_then(|()| bench::compare()),
         ["test", rest @ ..] => test(rest),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
