@@ -3,7 +3,6 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::{bench_dir, progenitor_generate, repo_root, seed_3_0};
@@ -131,29 +130,13 @@ fn build(dir: &Path, target: &Path) -> Result<Build, String> {
         .map_err(|e| format!("cannot copy bench/Cargo.lock: {e}"))?;
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
 
-    let mut command = Command::new(cargo);
+    // The build should see the environment a user's shell would give it, not the variables
+    // `cargo run` set for this benchmark (its manifest folder, package name...).
+    let mut command = crate::plain_cargo::plain_cargo(cargo);
     command
         .args(["build", "--offline", "--jobs", "2"])
         .env("CARGO_TARGET_DIR", target)
         .current_dir(dir);
-    // The build should see the environment a user's shell would give it, not the variables
-    // `cargo run` set for this benchmark (its manifest folder, package name...).
-    for (name, _) in std::env::vars_os() {
-        let name = name.to_string_lossy();
-        if name.starts_with("CARGO_PKG_")
-            || matches!(
-                &*name,
-                "CARGO_MANIFEST_DIR"
-                    | "CARGO_MANIFEST_PATH"
-                    | "CARGO_CRATE_NAME"
-                    | "CARGO_BIN_NAME"
-                    | "CARGO_PRIMARY_PACKAGE"
-            )
-        {
-            command.env_remove(&*name);
-        }
-    }
-
     let start = Instant::now();
     let output = command
         .output()

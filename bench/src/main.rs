@@ -9,6 +9,8 @@
 mod build_cost;
 mod client;
 mod generation;
+#[path = "../../xtask/src/plain_cargo.rs"]
+mod plain_cargo;
 #[path = "../../xtask/src/synthetic.rs"]
 #[allow(
     dead_code,

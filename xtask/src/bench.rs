@@ -7,7 +7,6 @@
 //! comparing, use `cargo run --release -p xtask -- bench [--compare]`.
 
 use std::fmt::Write as _;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use generator::{emit, load, model, Config};
@@ -48,38 +47,15 @@ pub fn compare() -> Result<(), String> {
     // build-cost section then build its crates offline. No `--locked`: when the generator gains a
     // dependency, cargo adds it to bench/Cargo.lock instead of refusing to run.
     super::run(
-        plain_cargo()
+        crate::plain_cargo::plain_cargo("cargo")
             .args(["fetch", "--manifest-path"])
             .arg(&manifest),
     )?;
     super::run(
-        plain_cargo()
+        crate::plain_cargo::plain_cargo("cargo")
             .args(["run", "--release", "--manifest-path"])
             .arg(&manifest),
     )
-}
-
-/// `cargo` without the variables cargo set for xtask itself (`CARGO_MANIFEST_DIR`, `CARGO_PKG_*`
-/// ...): build scripts such as ring's watch them, so inheriting them would make the nested build
-/// rebuild what a plain `cargo run --manifest-path bench/Cargo.toml` already built.
-fn plain_cargo() -> Command {
-    let mut command = Command::new("cargo");
-    for (name, _) in std::env::vars_os() {
-        let name = name.to_string_lossy();
-        let set_for_xtask = name.starts_with("CARGO_PKG_")
-            || matches!(
-                &*name,
-                "CARGO_MANIFEST_DIR"
-                    | "CARGO_MANIFEST_PATH"
-                    | "CARGO_CRATE_NAME"
-                    | "CARGO_BIN_NAME"
-                    | "CARGO_PRIMARY_PACKAGE"
-            );
-        if set_for_xtask {
-            command.env_remove(&*name);
-        }
-    }
-    command
 }
 
 /// Times every size of synthetic spec in one OpenAPI version and prints the fitted cost.

@@ -3,6 +3,7 @@
 mod bench;
 mod codegen;
 mod corpus;
+mod plain_cargo;
 mod synthetic;
 
 use std::process::{Command, ExitCode};
