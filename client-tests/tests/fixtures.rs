@@ -27,6 +27,7 @@ async fn query_header_and_cookie_parameters_are_encoded_by_style() {
         tags: Some(vec!["x".into(), "y".into()]),
         limit: 5,
         type_: Some(GetItemsByItemIdType::Brief),
+        anything: Some("free text".into()),
         session: Some("s 1;".into()),
         x_trace: Some(trace),
     };
@@ -55,6 +56,7 @@ async fn optional_parameters_are_left_out() {
         tags: None,
         limit: 1,
         type_: None,
+        anything: None,
         session: None,
         x_trace: None,
     };

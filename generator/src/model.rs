@@ -573,6 +573,13 @@ fn build_param(
         Ty::Option(inner) => *inner,
         other => other,
     };
+    // A parameter is text on the wire, so an untyped schema (FastAPI writes `{title: ...}` for
+    // an unannotated argument) takes text.
+    let ty = match ty {
+        Ty::Json => Ty::String,
+        Ty::Vec(item) if *item == Ty::Json => Ty::Vec(Box::new(Ty::String)),
+        other => other,
+    };
     let required = data.required || place == ParamIn::Path;
     if !param_type_supported(&ty, registry) {
         registry.warnings.push(Warning {

@@ -108,6 +108,32 @@ const SOURCES: &[Source] = &[
             prefix: "openapiv3",
         }],
     },
+    // FastAPI 3.1 at the size of a real product: Airflow's REST API (128 operations), its UI
+    // API and its auth manager's.
+    Source {
+        label: "apache-airflow-core-3.3.2",
+        url: "https://files.pythonhosted.org/packages/54/b9/\
+              1ee2db2eeda6411ce2611e7ce800f57a4b9d22920f5c4ccaed908f7664a1/\
+              apache_airflow_core-3.3.2-py3-none-any.whl",
+        file: "apache_airflow_core-3.3.2-py3-none-any.whl",
+        sha256: "99258922bccec15be4700ff89f3c942b8acd93407e263c287ce863e671bb3c50",
+        archive: Archive::Zip,
+        picks: &[
+            Pick::File {
+                path: "airflow/api_fastapi/core_api/openapi/v2-rest-api-generated.yaml",
+                name: "airflow-rest",
+            },
+            Pick::File {
+                path: "airflow/api_fastapi/core_api/openapi/_private_ui.yaml",
+                name: "airflow-ui",
+            },
+            Pick::File {
+                path: "airflow/api_fastapi/auth/managers/simple/openapi/\
+                       v2-simple-auth-manager-generated.yaml",
+                name: "airflow-auth",
+            },
+        ],
+    },
     // A 3.0 description of over 1 000 operations, to see the generator at the scale of the
     // largest public APIs; its crate dominates the run's `cargo check` time.
     Source {

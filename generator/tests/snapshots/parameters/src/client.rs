@@ -87,6 +87,9 @@ impl Client {
         if let Some(value) = &params.type_ {
             query.push(("type", support::param_string(value)));
         }
+        if let Some(value) = &params.anything {
+            query.push(("anything", support::param_string(value)));
+        }
         request = request.query(&query);
         if let Some(value) = &params.x_trace {
             request = request
@@ -286,6 +289,8 @@ pub struct GetItemsByItemIdParams {
     pub limit: i32,
     /// The `type` query parameter.
     pub type_: Option<crate::types::GetItemsByItemIdType>,
+    /// The `anything` query parameter.
+    pub anything: Option<String>,
     /// The `session` cookie.
     pub session: Option<String>,
     /// Overrides the path-level header.
