@@ -37,7 +37,8 @@ async fn query_header_and_cookie_parameters_are_encoded_by_style() {
     let request = server.single_request();
     assert_eq!(request.method, "GET");
     assert_eq!(
-        request.target, "/items/42?fields=a+b&fields=c%26d&tags=x%2Cy&limit=5&type=brief",
+        request.target,
+        "/items/42?fields=a+b&fields=c%26d&tags=x%2Cy&limit=5&type=brief&anything=free+text",
         "exploded arrays repeat the name, `explode: false` joins with commas"
     );
     assert_eq!(request.header("x-trace"), Some(trace.to_string().as_str()));
